@@ -1,0 +1,3 @@
+module github.com/aksnet/aksnet
+
+go 1.26
