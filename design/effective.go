@@ -302,3 +302,6 @@ func (c *Cluster) SurgeNodes(p *NodePool, nodes int) int {
 	}
 	return n
 }
+
+// MarshalText encodes the mode as its name, for JSON reports.
+func (m IPAM) MarshalText() ([]byte, error) { return []byte(m.String()), nil }

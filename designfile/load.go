@@ -95,14 +95,17 @@ func Load(name string, data []byte) (*design.Design, error) {
 	}
 	docs, err := parseDocuments(data)
 	if err != nil {
-		line := 0
+		// yaml.v3 leaves the line out when the problem's context starts on
+		// the first line; its lines point at where the broken construct
+		// began, so the message says "near".
+		line := 1
 		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 			line, _ = strconv.Atoi(m[1])
 		}
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		msg = yamlLine.ReplaceAllString(msg, "")
 		msg = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(msg), ":"))
-		return fail(line, "YAML syntax error: "+msg, "check indentation and quoting near this line")
+		return fail(line, "YAML syntax error near this line: "+msg, "check indentation, quoting and brackets here and on the lines just after")
 	}
 	if len(docs) != 1 {
 		line := 0
