@@ -51,14 +51,14 @@ type Outbound struct {
 type LoadBalancerProfile struct {
 	OutboundIPs            int `json:"outboundIPs,omitempty" jsonschema:"minimum=0,maximum=100"`
 	OutboundIPv6s          int `json:"outboundIPv6s,omitempty" jsonschema:"minimum=0,maximum=100"`
-	AllocatedOutboundPorts int `json:"allocatedOutboundPorts,omitempty" jsonschema:"minimum=0,maximum=64000"`
-	IdleTimeoutMinutes     int `json:"idleTimeoutMinutes,omitempty" jsonschema:"minimum=4,maximum=120"`
+	AllocatedOutboundPorts int `json:"allocatedOutboundPorts,omitempty" jsonschema:"minimum=0"`
+	IdleTimeoutMinutes     int `json:"idleTimeoutMinutes,omitempty" jsonschema:"minimum=0,maximum=120"`
 }
 
 // ManagedNATProfile is the profile of an AKS-managed NAT gateway.
 type ManagedNATProfile struct {
 	OutboundIPs        int `json:"outboundIPs,omitempty" jsonschema:"minimum=0,maximum=16"`
-	IdleTimeoutMinutes int `json:"idleTimeoutMinutes,omitempty" jsonschema:"minimum=4,maximum=120"`
+	IdleTimeoutMinutes int `json:"idleTimeoutMinutes,omitempty" jsonschema:"minimum=0,maximum=120"`
 }
 
 // APIServer is how the Kubernetes API server is reached.
@@ -77,7 +77,7 @@ type APIServer struct {
 
 // NodePool is an AKS agent pool.
 type NodePool struct {
-	Name   string   `json:"name" jsonschema:"pattern=^[a-z][a-z0-9]{0,11}$"`
+	Name   string   `json:"name"`
 	Mode   PoolMode `json:"mode"`
 	OS     OSType   `json:"os,omitempty"`
 	OSSKU  OSSKU    `json:"osSku,omitempty"`
@@ -88,10 +88,10 @@ type NodePool struct {
 	PodSubnet string `json:"podSubnet,omitempty"`
 	// Count is the fixed node count; with autoscaling set MinCount and
 	// MaxCount instead.
-	Count    *int `json:"count,omitempty" jsonschema:"minimum=0,maximum=1000"`
-	MinCount *int `json:"minCount,omitempty" jsonschema:"minimum=0,maximum=1000"`
-	MaxCount *int `json:"maxCount,omitempty" jsonschema:"minimum=0,maximum=1000"`
-	MaxPods  *int `json:"maxPods,omitempty" jsonschema:"minimum=10,maximum=250"`
+	Count    *int `json:"count,omitempty" jsonschema:"minimum=0,maximum=100000"`
+	MinCount *int `json:"minCount,omitempty" jsonschema:"minimum=0,maximum=100000"`
+	MaxCount *int `json:"maxCount,omitempty" jsonschema:"minimum=0,maximum=100000"`
+	MaxPods  *int `json:"maxPods,omitempty" jsonschema:"minimum=1,maximum=10000"`
 	// MaxSurge is an integer ("1") or a percentage ("33%"); empty means the
 	// AKS default for the Kubernetes version.
 	MaxSurge       string `json:"maxSurge,omitempty" jsonschema:"pattern=^[0-9]+%?$"`
@@ -107,7 +107,7 @@ type Ingress struct {
 	// Subnet is the subnet the ingress takes its addresses from.
 	Subnet string `json:"subnet,omitempty"`
 	// MaxInstances is the autoscale ceiling of an Application Gateway.
-	MaxInstances int    `json:"maxInstances,omitempty" jsonschema:"minimum=0,maximum=125"`
+	MaxInstances int    `json:"maxInstances,omitempty" jsonschema:"minimum=0,maximum=10000"`
 	SKU          string `json:"sku,omitempty" jsonschema:"description=Application Gateway SKU: Standard_v2 or WAF_v2 (Standard and WAF are the retired v1)."`
 	Path         string `json:"-"`
 }

@@ -189,7 +189,7 @@ func (c *Cluster) VersionAtLeast(major, minor int) bool {
 
 // ParseVersion parses "1.32" or "1.32.4".
 func ParseVersion(s string) (major, minor int, ok bool) {
-	parts := strings.Split(strings.TrimPrefix(s, "v"), ".")
+	parts := strings.Split(s, ".")
 	if len(parts) < 2 || len(parts) > 3 {
 		return 0, 0, false
 	}
@@ -262,7 +262,6 @@ func (c *Cluster) MaxPodsFor(p *NodePool) int {
 // ParseSurge parses a maxSurge or maxUnavailable value: "5" or "33%". It
 // returns the number and whether it is a percentage.
 func ParseSurge(s string) (n int, percent bool, ok bool) {
-	s = strings.TrimSpace(s)
 	if strings.HasSuffix(s, "%") {
 		percent = true
 		s = strings.TrimSuffix(s, "%")

@@ -164,9 +164,9 @@ type NSGRule struct {
 type NATGateway struct {
 	Name               string        `json:"name"`
 	SKU                NATGatewaySKU `json:"sku,omitempty"`
-	PublicIPs          int           `json:"publicIPs" jsonschema:"minimum=1,maximum=16"`
+	PublicIPs          int           `json:"publicIPs" jsonschema:"minimum=0,maximum=16"`
 	PublicIPv6s        int           `json:"publicIPv6s,omitempty" jsonschema:"minimum=0,maximum=16"`
-	IdleTimeoutMinutes int           `json:"idleTimeoutMinutes,omitempty" jsonschema:"minimum=4,maximum=120"`
+	IdleTimeoutMinutes int           `json:"idleTimeoutMinutes,omitempty" jsonschema:"minimum=0,maximum=120"`
 	Path               string        `json:"-"`
 }
 

@@ -100,11 +100,13 @@ func Validate(d *Design) []Problem {
 	}
 	for i := range s.NATGateways {
 		n := &s.NATGateways[i]
-		if n.PublicIPs < 0 || n.PublicIPs > 1000 || n.PublicIPv6s < 0 || n.PublicIPv6s > 1000 {
-			v.add(Field(n.Path, "publicIPs"), "a NAT gateway takes 1 to 16 public IPs", "NAT gateway %q has an impossible public IP count", n.Name)
-		}
-		if n.IdleTimeoutMinutes < 0 {
-			v.add(Field(n.Path, "idleTimeoutMinutes"), "", "idle timeout cannot be negative")
+		v.between(Field(n.Path, "publicIPs"), "a NAT gateway takes up to 16 public IPs", n.PublicIPs, 0, 16)
+		v.between(Field(n.Path, "publicIPv6s"), "a NAT gateway takes up to 16 public IPv6 addresses", n.PublicIPv6s, 0, 16)
+		v.idleTimeout(Field(n.Path, "idleTimeoutMinutes"), n.IdleTimeoutMinutes)
+	}
+	for i := range s.NSGs {
+		for j := range s.NSGs[i].Rules {
+			v.nsgRule(&s.NSGs[i].Rules[j])
 		}
 	}
 	for i := range s.Peerings {
@@ -254,15 +256,15 @@ func (v *validator) cluster(c *Cluster) {
 	v.subnetRef(Field(api, "vnetIntegrationSubnet"), c.APIServer.VNetIntegrationSubnet, c.VNet)
 	if lb := c.Outbound.LoadBalancer; lb != nil {
 		p := Field(Field(c.Path, "outbound"), "loadBalancer")
-		if lb.OutboundIPs < 0 || lb.OutboundIPv6s < 0 || lb.AllocatedOutboundPorts < 0 || lb.IdleTimeoutMinutes < 0 ||
-			lb.OutboundIPs > 1000 || lb.AllocatedOutboundPorts > 1_000_000 {
-			v.add(p, "outbound IPs 1-100, ports 0-64000 in multiples of 8, idle timeout 4-120 minutes", "load balancer profile has negative or impossible values")
-		}
+		v.between(Field(p, "outboundIPs"), "AKS takes 1 to 100 managed outbound IPs", lb.OutboundIPs, 0, 100)
+		v.between(Field(p, "outboundIPv6s"), "AKS takes 0 to 100 managed outbound IPv6 addresses", lb.OutboundIPv6s, 0, 100)
+		v.between(Field(p, "allocatedOutboundPorts"), "ports per node are 0 (automatic) to 64,000", lb.AllocatedOutboundPorts, 0, 1_000_000)
+		v.idleTimeout(Field(p, "idleTimeoutMinutes"), lb.IdleTimeoutMinutes)
 	}
 	if ng := c.Outbound.NATGateway; ng != nil {
-		if ng.OutboundIPs < 0 || ng.OutboundIPs > 1000 || ng.IdleTimeoutMinutes < 0 {
-			v.add(Field(Field(c.Path, "outbound"), "natGateway"), "outbound IPs 1-16, idle timeout 4-120 minutes", "NAT gateway profile has negative or impossible values")
-		}
+		p := Field(Field(c.Path, "outbound"), "natGateway")
+		v.between(Field(p, "outboundIPs"), "a managed NAT gateway takes 1 to 16 outbound IPs", ng.OutboundIPs, 0, 16)
+		v.idleTimeout(Field(p, "idleTimeoutMinutes"), ng.IdleTimeoutMinutes)
 	}
 	if len(c.NodePools) == 0 {
 		v.add(Field(c.Path, "nodePools"), "add at least a System pool", "cluster %q has no node pools", c.Name)
@@ -342,4 +344,33 @@ func (v *validator) pool(c *Cluster, p *NodePool) {
 			v.add(Field(p.Path, f.name), "write a node count such as \"1\" or a percentage such as \"33%\"", "%s %q does not parse", f.name, f.val)
 		}
 	}
+}
+
+// between reports n outside [lo, hi].
+func (v *validator) between(path, hint string, n, lo, hi int) {
+	if n < lo || n > hi {
+		v.add(path, hint, "%d is out of range (%d to %d)", n, lo, hi)
+	}
+}
+
+// idleTimeout checks an Azure idle timeout: 4 to 120 minutes, or 0 for the default.
+func (v *validator) idleTimeout(path string, n int) {
+	if n != 0 && (n < 4 || n > 120) {
+		v.add(path, "Azure accepts 4 to 120 minutes; leave it out for the default", "idle timeout %d minutes is out of range", n)
+	}
+}
+
+func (v *validator) nsgRule(r *NSGRule) {
+	v.between(Field(r.Path, "priority"), "NSG rule priorities run from 100 to 4096", r.Priority, 100, 4096)
+	oneOf := func(field, val string, allowed ...string) {
+		for _, a := range allowed {
+			if val == a {
+				return
+			}
+		}
+		v.add(Field(r.Path, field), "allowed: "+strings.Join(allowed, ", "), "%q is not allowed", val)
+	}
+	oneOf("direction", r.Direction, "Inbound", "Outbound")
+	oneOf("access", r.Access, "Allow", "Deny")
+	oneOf("protocol", r.Protocol, "Tcp", "Udp", "Icmp", "Esp", "Ah", "*")
 }
