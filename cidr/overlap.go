@@ -18,8 +18,8 @@ import (
 // result. ForEachOverlap runs in O(n log n + k) time for n prefixes and k
 // overlapping pairs and allocates O(n) memory once: it sorts the prefixes
 // by start address and length and sweeps them with a stack of the
-// prefixes that are still open. fn must not modify ps. ForEachOverlap
-// panics if ps has 2^31 elements or more.
+// prefixes that are still open. It reads ps only before the first call to
+// fn. ForEachOverlap panics if ps has 2^31 elements or more.
 func ForEachOverlap(ps []netip.Prefix, fn func(i, j int)) {
 	if len(ps) > math.MaxInt32 {
 		panic("cidr: ForEachOverlap: too many prefixes")
