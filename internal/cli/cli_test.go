@@ -77,3 +77,43 @@ func summarize(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	fmt.Fprintf(ts.Stdout(), "errors=%d warnings=%d rules=%s\n", errs, warns, strings.Join(ids, ","))
 }
+
+// TestEveryCommandHasAScript fails when a subcommand is never exercised by
+// a script in testdata/script.
+func TestEveryCommandHasAScript(t *testing.T) {
+	files, _ := filepath.Glob("testdata/script/*.txtar")
+	var all strings.Builder
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.Write(data)
+	}
+	stdout, _, code := run("--help")
+	if code != 0 {
+		t.Fatal("aksnet --help failed")
+	}
+	inCommands := false
+	n := 0
+	for _, line := range strings.Split(stdout, "\n") {
+		switch {
+		case strings.HasPrefix(line, "Available Commands:"):
+			inCommands = true
+		case inCommands && strings.TrimSpace(line) == "":
+			inCommands = false
+		case inCommands:
+			name := strings.Fields(line)[0]
+			if name == "help" {
+				continue
+			}
+			n++
+			if !strings.Contains(all.String(), "aksnet "+name) {
+				t.Errorf("no script in testdata/script runs 'aksnet %s'", name)
+			}
+		}
+	}
+	if n < 6 {
+		t.Errorf("found only %d commands in --help", n)
+	}
+}
