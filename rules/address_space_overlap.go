@@ -32,7 +32,7 @@ var ruleAddressSpaceOverlap = &Rule{
 func checkAddressSpaceOverlap(p *Pass) {
 	d := p.Design
 	var rs []namedRange
-	for _, r := range collectRanges(d) {
+	for _, r := range ranges(p).ranges {
 		if r.Kind == rangeVNetSpace || r.Kind == rangeSubnet || r.Kind == rangeExternal {
 			rs = append(rs, r)
 		}

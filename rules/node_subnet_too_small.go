@@ -31,7 +31,7 @@ var nodeSubnetTooSmall = &Rule{
 }
 
 func checkNodeSubnetTooSmall(p *Pass) {
-	rep := sizing.Analyze(p.Design)
+	rep := capacity(p)
 	pl := p.Design.Spec.Planning
 	for i := range rep.Subnets {
 		u := &rep.Subnets[i]

@@ -34,57 +34,42 @@ var rulePodCIDROverlap = &Rule{
 }
 
 func checkPodCIDROverlap(p *Pass) {
-	d := p.Design
-	rs := collectRanges(d)
-	over := overlapIndex(rs)
-	peers := designPeerings(d)
-	vnetsOf := map[*design.Cluster][]string{}
-	for i, s := range rs {
-		if s.Kind != rangePod || len(over[i]) == 0 {
-			continue
-		}
-		own, ok := vnetsOf[s.Cluster]
-		if !ok {
-			own = clusterVNets(d, s.Cluster)
-			vnetsOf[s.Cluster] = own
-		}
+	forEachClusterConflict(p, rangePod, func(s namedRange, cf conflict) {
 		what := s.Cluster.IPAM().String() + " " + s.Label
-		for _, cf := range clusterConflicts(rs, i, over[i], peers, own) {
-			o := cf.Other
-			is := Issue{Subject: s.Subject, Path: s.Path}
-			switch cf.Kind {
-			case conflictOwnSubnet:
-				is.Message = what + " overlaps " + o.Label + " in the cluster's own VNet: pods could " +
-					"not reach hosts in that subnet"
-				if s.Cluster.IPAM() == design.IPAMOverlay {
-					is.Message += ", and AKS refuses the pod CIDR"
-				} else {
-					is.Message += " (whether AKS checks non-Overlay pod CIDRs against subnets is not confirmed, " +
-						"so this may only show up in production)"
-				}
-			case conflictOwnVNetSpace:
-				is.Severity = finding.Warning
-				is.Message = what + " lies in unused space of the cluster's own " + o.Label +
-					": AKS only refuses overlap with existing subnets, but pods will not reach any " +
-					"subnet created in that space later"
-			case conflictPeeredVNet:
-				is.Message = what + " overlaps " + o.Label + ", which is peered with the cluster's " +
-					"VNet: pods cannot reach hosts in the overlapping addresses"
-			case conflictOtherVNet:
-				is.Severity = finding.Warning
-				is.Message = what + " overlaps " + o.Label + ", which is not peered with the " +
-					"cluster's VNet: pods cannot reach those addresses once they are routed to " +
-					"(through a hub or a later peering)"
-			case conflictExternal:
-				is.Message = what + " overlaps " + o.Label + ": pods cannot reach hosts of that " +
-					"range, because the cluster treats the overlapping addresses as pod addresses"
-				if o.External.Owner != "" {
-					is.Message += "; agree a non-overlapping range with " + o.External.Owner
-				}
-			default:
-				continue // Service CIDRs: service-cidr-overlap; pod CIDRs: pod-cidr-reused
+		o := cf.Other
+		is := Issue{Subject: s.Subject, Path: s.Path}
+		switch cf.Kind {
+		case conflictOwnSubnet:
+			is.Message = what + " overlaps " + o.Label + " in the cluster's own VNet: pods could " +
+				"not reach hosts in that subnet"
+			if s.Cluster.IPAM() == design.IPAMOverlay {
+				is.Message += ", and AKS refuses the pod CIDR"
+			} else {
+				is.Message += " (whether AKS checks non-Overlay pod CIDRs against subnets is not confirmed, " +
+					"so this may only show up in production)"
 			}
-			p.Report(is)
+		case conflictOwnVNetSpace:
+			is.Severity = finding.Warning
+			is.Message = what + " lies in unused space of the cluster's own " + o.Label +
+				": AKS only refuses overlap with existing subnets, but pods will not reach any " +
+				"subnet created in that space later"
+		case conflictPeeredVNet:
+			is.Message = what + " overlaps " + o.Label + ", which is peered with the cluster's " +
+				"VNet: pods cannot reach hosts in the overlapping addresses"
+		case conflictOtherVNet:
+			is.Severity = finding.Warning
+			is.Message = what + " overlaps " + o.Label + ", which is not peered with the " +
+				"cluster's VNet: pods cannot reach those addresses once they are routed to " +
+				"(through a hub or a later peering)"
+		case conflictExternal:
+			is.Message = what + " overlaps " + o.Label + ": pods cannot reach hosts of that " +
+				"range, because the cluster treats the overlapping addresses as pod addresses"
+			if o.External.Owner != "" {
+				is.Message += "; agree a non-overlapping range with " + o.External.Owner
+			}
+		default:
+			return // Service CIDRs: service-cidr-overlap; pod CIDRs: pod-cidr-reused
 		}
-	}
+		p.Report(is)
+	})
 }

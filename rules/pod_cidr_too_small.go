@@ -28,7 +28,7 @@ var podCIDRTooSmall = &Rule{
 }
 
 func checkPodCIDRTooSmall(p *Pass) {
-	rep := sizing.Analyze(p.Design)
+	rep := capacity(p)
 	pl := p.Design.Spec.Planning
 	for i := range rep.PodRanges {
 		r := &rep.PodRanges[i]

@@ -30,7 +30,7 @@ var podSubnetTooSmall = &Rule{
 }
 
 func checkPodSubnetTooSmall(p *Pass) {
-	rep := sizing.Analyze(p.Design)
+	rep := capacity(p)
 	pl := p.Design.Spec.Planning
 	for i := range rep.Subnets {
 		u := &rep.Subnets[i]

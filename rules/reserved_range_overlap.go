@@ -49,7 +49,7 @@ var ruleReservedRangeOverlap = &Rule{
 
 func checkReservedRangeOverlap(p *Pass) {
 	hosts := clusterHostVNets(p.Design)
-	for _, r := range collectRanges(p.Design) {
+	for _, r := range ranges(p).ranges {
 		if r.Kind == rangeExternal {
 			continue
 		}

@@ -50,6 +50,20 @@ type Pass struct {
 	Design *design.Design
 	rule   *Rule
 	out    []finding.Finding
+	memo   map[string]any
+}
+
+// Memo returns the value build computes for key, computing it once per
+// design: rules that need the same derived data (the capacity analysis,
+// the overlap index) share it within one Run. build must depend only on
+// the design.
+func (p *Pass) Memo(key string, build func() any) any {
+	if v, ok := p.memo[key]; ok {
+		return v
+	}
+	v := build()
+	p.memo[key] = v
+	return v
 }
 
 // Report records an issue as a finding of the running rule.
@@ -78,7 +92,11 @@ func (p *Pass) Reportf(subject, path, format string, args ...any) {
 
 // RunRule runs one rule over a design and returns its findings, unfiltered.
 func RunRule(r *Rule, d *design.Design) []finding.Finding {
-	p := &Pass{Design: d, rule: r}
+	return runRule(r, d, map[string]any{})
+}
+
+func runRule(r *Rule, d *design.Design, memo map[string]any) []finding.Finding {
+	p := &Pass{Design: d, rule: r, memo: memo}
 	r.Check(p)
 	return p.out
 }
@@ -106,12 +124,13 @@ type Suppressed struct {
 // suppressions, and returns the findings sorted.
 func Run(d *design.Design, opts Options) Result {
 	var res Result
+	memo := map[string]any{}
 	for _, r := range All() {
 		if slices.Contains(opts.Ignore, r.ID) {
 			continue
 		}
 	next:
-		for _, f := range RunRule(r, d) {
+		for _, f := range runRule(r, d, memo) {
 			for _, s := range d.Spec.Suppressions {
 				if s.Rule == f.Rule && (s.Subject == "" || matchSubject(s.Subject, f.Subject)) {
 					res.Suppressed = append(res.Suppressed, Suppressed{Finding: f, Reason: s.Reason})

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"github.com/aksnet/aksnet/design"
 	"github.com/aksnet/aksnet/finding"
 )
 
@@ -35,59 +34,44 @@ var ruleServiceCIDROverlap = &Rule{
 }
 
 func checkServiceCIDROverlap(p *Pass) {
-	d := p.Design
-	rs := collectRanges(d)
-	over := overlapIndex(rs)
-	peers := designPeerings(d)
-	vnetsOf := map[*design.Cluster][]string{}
-	for i, s := range rs {
-		if s.Kind != rangeService || len(over[i]) == 0 {
-			continue
-		}
-		own, ok := vnetsOf[s.Cluster]
-		if !ok {
-			own = clusterVNets(d, s.Cluster)
-			vnetsOf[s.Cluster] = own
-		}
-		for _, cf := range clusterConflicts(rs, i, over[i], peers, own) {
-			o := cf.Other
-			is := Issue{Subject: s.Subject, Path: s.Path}
-			switch cf.Kind {
-			case conflictOwnSubnet:
-				is.Message = s.Label + " overlaps " + o.Label + " in the cluster's own VNet: AKS refuses to " +
-					"create the cluster (ServiceCidrOverlapExistingSubnetsCidr), and pods could never reach " +
-					"a host in that subnet as soon as a Service takes its address"
-			case conflictOwnVNetSpace:
-				is.Severity = finding.Warning
-				is.Message = s.Label + " lies in unused space of the cluster's own " + o.Label +
-					": AKS only refuses overlap with existing subnets, but pods will not reach any " +
-					"subnet created in that space later"
-			case conflictPeeredVNet:
-				is.Message = s.Label + " overlaps " + o.Label + ", which is peered with the cluster's " +
-					"VNet: pods lose any host there whose address a Service takes"
-			case conflictOtherVNet:
-				is.Severity = finding.Warning
-				is.Message = s.Label + " overlaps " + o.Label + ", which is not peered with the " +
-					"cluster's VNet: pods lose any host there whose address a Service takes, once " +
-					"the VNet is reachable (through a hub or a later peering)"
-			case conflictExternal:
-				is.Message = s.Label + " overlaps " + o.Label + ": pods lose any host of that range whose " +
-					"address a Service takes, because every node intercepts ClusterIPs"
-				if o.External.Owner != "" {
-					is.Message += "; agree a non-overlapping range with " + o.External.Owner
-				}
-			case conflictOwnPod:
-				is.Message = s.Label + " overlaps " + o.Label + ": pods and Services of one cluster " +
-					"cannot share addresses; traffic to pods in the overlap is captured as Service traffic"
-			case conflictOtherPod:
-				is.Severity = finding.Warning
-				is.Message = s.Label + " overlaps " + o.Label + ": that cluster's pods are hidden " +
-					"behind node SNAT today, but their addresses become unreachable from this " +
-					"cluster once they are routed, and are ambiguous in logs and firewalls"
-			default:
-				continue // Service CIDRs may overlap each other
+	forEachClusterConflict(p, rangeService, func(s namedRange, cf conflict) {
+		o := cf.Other
+		is := Issue{Subject: s.Subject, Path: s.Path}
+		switch cf.Kind {
+		case conflictOwnSubnet:
+			is.Message = s.Label + " overlaps " + o.Label + " in the cluster's own VNet: AKS refuses to " +
+				"create the cluster (ServiceCidrOverlapExistingSubnetsCidr), and pods could never reach " +
+				"a host in that subnet as soon as a Service takes its address"
+		case conflictOwnVNetSpace:
+			is.Severity = finding.Warning
+			is.Message = s.Label + " lies in unused space of the cluster's own " + o.Label +
+				": AKS only refuses overlap with existing subnets, but pods will not reach any " +
+				"subnet created in that space later"
+		case conflictPeeredVNet:
+			is.Message = s.Label + " overlaps " + o.Label + ", which is peered with the cluster's " +
+				"VNet: pods lose any host there whose address a Service takes"
+		case conflictOtherVNet:
+			is.Severity = finding.Warning
+			is.Message = s.Label + " overlaps " + o.Label + ", which is not peered with the " +
+				"cluster's VNet: pods lose any host there whose address a Service takes, once " +
+				"the VNet is reachable (through a hub or a later peering)"
+		case conflictExternal:
+			is.Message = s.Label + " overlaps " + o.Label + ": pods lose any host of that range whose " +
+				"address a Service takes, because every node intercepts ClusterIPs"
+			if o.External.Owner != "" {
+				is.Message += "; agree a non-overlapping range with " + o.External.Owner
 			}
-			p.Report(is)
+		case conflictOwnPod:
+			is.Message = s.Label + " overlaps " + o.Label + ": pods and Services of one cluster " +
+				"cannot share addresses; traffic to pods in the overlap is captured as Service traffic"
+		case conflictOtherPod:
+			is.Severity = finding.Warning
+			is.Message = s.Label + " overlaps " + o.Label + ": that cluster's pods are hidden " +
+				"behind node SNAT today, but their addresses become unreachable from this " +
+				"cluster once they are routed, and are ambiguous in logs and firewalls"
+		default:
+			return // Service CIDRs may overlap each other
 		}
-	}
+		p.Report(is)
+	})
 }

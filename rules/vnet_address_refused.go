@@ -38,7 +38,7 @@ var ruleVNetAddressRefused = &Rule{
 }
 
 func checkVNetAddressRefused(p *Pass) {
-	for _, r := range collectRanges(p.Design) {
+	for _, r := range ranges(p).ranges {
 		if r.Kind != rangeVNetSpace && r.Kind != rangeSubnet {
 			continue
 		}
