@@ -35,8 +35,6 @@ func (dec *decoder) add(line int, path, msg, hint string) {
 	dec.problems = append(dec.problems, Problem{File: dec.file, Line: line, Path: path, Msg: msg, Hint: hint})
 }
 
-func ptrValue(d *design.Design) reflect.Value { return reflect.ValueOf(d).Elem() }
-
 type enum interface{ EnumValues() []string }
 
 var (

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -83,15 +84,44 @@ var yamlLine = regexp.MustCompile(`line (\d+)`)
 // Load parses and validates one design document. name is used in problems
 // and in the design's source map (normally the file path as the user gave it).
 func Load(name string, data []byte) (*design.Design, error) {
-	fail := func(line int, msg, hint string) (*design.Design, error) {
+	d := &design.Design{}
+	sources, perr := decodeDocument(name, data, design.Kind, d)
+	if perr != nil {
+		return nil, perr
+	}
+	d.Sources = sources
+	if probs := design.Validate(d); len(probs) > 0 {
+		return nil, locate(name, sources, probs)
+	}
+	return d, nil
+}
+
+// locate turns validation problems, which carry source paths, into located
+// problems.
+func locate(name string, sources design.SourceMap, probs []design.Problem) *Error {
+	lookup := &design.Design{Sources: sources}
+	out := make([]Problem, 0, len(probs))
+	for _, p := range probs {
+		loc := lookup.Locate(p.Path)
+		out = append(out, Problem{File: name, Line: loc.Line, Path: p.Path, Msg: p.Msg, Hint: p.Hint})
+	}
+	sortProblems(out)
+	return &Error{Problems: out}
+}
+
+// decodeDocument reads one YAML document of the given kind into target (a
+// pointer to a struct with apiVersion, kind, metadata and spec) and returns
+// the source map of every value it decoded.
+func decodeDocument(name string, data []byte, kind string, target any) (design.SourceMap, *Error) {
+	fail := func(line int, msg, hint string) (design.SourceMap, *Error) {
 		return nil, &Error{Problems: []Problem{{File: name, Line: line, Msg: msg, Hint: hint}}}
 	}
 	if len(data) > MaxBytes {
-		return fail(0, fmt.Sprintf("file is %d bytes; a design may be at most %d", len(data), MaxBytes),
-			"split the estate into several design files")
+		return fail(0, fmt.Sprintf("file is %d bytes; a %s document may be at most %d", len(data), kind, MaxBytes),
+			"split it into several files")
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return fail(0, "file is empty", "a design starts with apiVersion: "+design.APIVersion+" and kind: Design")
+		return fail(0, "file is empty", "a document starts with apiVersion: "+design.APIVersion+" and kind: "+kind)
 	}
 	docs, err := parseDocuments(data)
 	if err != nil {
@@ -112,37 +142,26 @@ func Load(name string, data []byte) (*design.Design, error) {
 		if len(docs) > 1 {
 			line = docs[1].Line
 		}
-		return fail(line, fmt.Sprintf("file holds %d YAML documents; a design file holds exactly one", len(docs)),
-			"put each design in its own file")
+		return fail(line, fmt.Sprintf("file holds %d YAML documents; a %s file holds exactly one", len(docs), kind),
+			"put each document in its own file")
 	}
 	root := docs[0]
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
-	dec := &decoder{file: name, sources: design.SourceMap{}}
-	d := &design.Design{}
 	if root.Kind != yaml.MappingNode {
-		return fail(root.Line, "a design document must be a mapping with apiVersion, kind, metadata and spec", "")
+		return fail(root.Line, "a "+kind+" document must be a mapping with apiVersion, kind, metadata and spec", "")
 	}
-	if !dec.checkHeader(root) {
+	dec := &decoder{file: name, sources: design.SourceMap{}}
+	if !dec.checkHeader(root, kind) {
 		return nil, &Error{Problems: dec.problems}
 	}
-	dec.decode(root, ptrValue(d), "", 0)
+	dec.decode(root, reflect.ValueOf(target).Elem(), "", 0)
 	if len(dec.problems) > 0 {
 		return nil, &Error{Problems: dec.problems}
 	}
-	d.Sources = dec.sources
-	d.Sources[""] = finding.Location{File: name, Line: root.Line}
-	if probs := design.Validate(d); len(probs) > 0 {
-		out := make([]Problem, 0, len(probs))
-		for _, p := range probs {
-			loc := d.Locate(p.Path)
-			out = append(out, Problem{File: name, Line: loc.Line, Path: p.Path, Msg: p.Msg, Hint: p.Hint})
-		}
-		sortProblems(out)
-		return nil, &Error{Problems: out}
-	}
-	return d, nil
+	dec.sources[""] = finding.Location{File: name, Line: root.Line}
+	return dec.sources, nil
 }
 
 // parseDocuments splits the input into YAML document nodes.
@@ -167,9 +186,9 @@ func parseDocuments(data []byte) (docs []*yaml.Node, err error) {
 }
 
 // checkHeader verifies apiVersion and kind before anything else, so a
-// Kubernetes manifest or a requirements file gets a helpful message instead
-// of a list of unknown fields.
-func (dec *decoder) checkHeader(root *yaml.Node) bool {
+// Kubernetes manifest or a document of the other kind gets a helpful
+// message instead of a list of unknown fields.
+func (dec *decoder) checkHeader(root *yaml.Node, want string) bool {
 	var api, kind *yaml.Node
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		switch root.Content[i].Value {
@@ -188,15 +207,25 @@ func (dec *decoder) checkHeader(root *yaml.Node) bool {
 		ok = false
 	}
 	if kind == nil {
-		dec.add(root.Line, "", "kind is missing", "add kind: Design")
+		dec.add(root.Line, "", "kind is missing", "add kind: "+want)
 		ok = false
-	} else if kind.Value != design.Kind {
-		hint := "aksnet check reads documents of kind Design"
-		if kind.Value == "Requirements" {
-			hint = "a Requirements document is read by aksnet plan, not aksnet check"
+	} else if kind.Value != want {
+		hint := kindHints[want]
+		if h, found := kindHints[kind.Value]; found {
+			hint = h
 		}
-		dec.add(kind.Line, "kind", fmt.Sprintf("kind %q is not a design", kind.Value), hint)
+		article := "a"
+		if strings.ContainsRune("AEIOU", rune(want[0])) {
+			article = "an"
+		}
+		dec.add(kind.Line, "kind", fmt.Sprintf("kind %q is not %s %s", kind.Value, article, want), hint)
 		ok = false
 	}
 	return ok
+}
+
+// kindHints say which command reads which kind.
+var kindHints = map[string]string{
+	design.Kind:    "a Design document is read by aksnet check, capacity and simulate",
+	"Requirements": "a Requirements document is read by aksnet plan",
 }
