@@ -17,20 +17,24 @@ const SchemaID = "https://aksnet.dev/schemas/design-v1alpha1.json"
 // generated from the same Go types the loader decodes into, so the two
 // cannot drift. Editors use it to validate designs as they are typed.
 func Schema() ([]byte, error) {
+	return schemaFor(&design.Design{}, SchemaID, design.Kind, "aksnet design",
+		"An AKS estate: VNets, subnets, external ranges, clusters and node pools, checked by aksnet check.")
+}
+
+func schemaFor(v any, id, kind, title, description string) ([]byte, error) {
 	r := &jsonschema.Reflector{
-		DoNotReference: false,
 		ExpandedStruct: true,
 		Mapper:         mapType,
 	}
-	s := r.Reflect(&design.Design{})
-	s.ID = SchemaID
-	s.Title = "aksnet design"
-	s.Description = "An AKS estate: VNets, subnets, external ranges, clusters and node pools, checked by aksnet check."
+	s := r.Reflect(v)
+	s.ID = jsonschema.ID(id)
+	s.Title = title
+	s.Description = description
 	if p, ok := s.Properties.Get("apiVersion"); ok {
 		p.Const = design.APIVersion
 	}
 	if p, ok := s.Properties.Get("kind"); ok {
-		p.Const = design.Kind
+		p.Const = kind
 	}
 	out, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {

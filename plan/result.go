@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/aksnet/aksnet/design"
 )
@@ -16,10 +17,16 @@ type Result struct {
 	// Defaults are the values the planner filled in because the
 	// requirements left them out.
 	Defaults []Default
-	// Allocations are every range the plan handed out, in allocation order.
+	// Allocations are every range the plan handed out, in allocation order:
+	// VNet address spaces, their subnets (with Parent set to the address
+	// space that holds them), pod CIDRs and Service CIDRs. Ranges kept from
+	// the previous design come first, marked Kept.
 	Allocations []Allocation
-	// Reservations are ranges kept free for future clusters; they are also
-	// written into the design as external ranges of kind reserved.
+	// Reservations are ranges kept free for future clusters (a spoke-sized
+	// VNet block and a pod-CIDR-sized block per future cluster of each
+	// region and environment); they are also written into the design as
+	// external ranges of kind reserved, owned by FutureOwner, so that check
+	// keeps everyone off them. They are not repeated in Allocations.
 	Reservations []Allocation
 	// Pools describe how full each address pool is after planning.
 	Pools []PoolUsage
@@ -29,6 +36,18 @@ type Result struct {
 	Drills []Drill
 	// Monitoring is what must be watched, with thresholds.
 	Monitoring []Monitor
+	// Warnings are things the reader must act on that do not stop the
+	// plan: a range kept from the previous design that fits today's need
+	// but not the planned growth, a cluster whose network mode changed
+	// since the previous design.
+	Warnings []Warning
+}
+
+// Warning is a note the report must show prominently.
+type Warning struct {
+	// Subject names the object, as in findings ("cluster/aks-api-prod-sea").
+	Subject string
+	Message string
 }
 
 // Topic is what a decision is about.
@@ -88,13 +107,17 @@ type Allocation struct {
 	Owner string
 	// Kept is true when the range came from the previous design.
 	Kept bool
+	// Parent is the VNet address space a subnet lies in; it is the zero
+	// Prefix for ranges taken straight from a pool.
+	Parent netip.Prefix
 }
 
 // PoolUsage is how full one pool prefix is.
 type PoolUsage struct {
 	Pool   string
 	Prefix netip.Prefix
-	// Allocated are the ranges taken from it, in address order.
+	// Allocated are the ranges taken from it, reservations included, in
+	// address order (subnets are not listed; their VNet is).
 	Allocated []Allocation
 	// Avoided are the ranges inside it that the plan may not use.
 	Avoided []netip.Prefix
@@ -110,6 +133,8 @@ type ClusterPlan struct {
 	Environment string
 	VNet        string
 	Pattern     Pattern
+	// IPAM is how the cluster addresses its pods.
+	IPAM design.IPAM
 	// SensitiveNamespaces get the default-deny baseline.
 	SensitiveNamespaces []string
 }
@@ -152,4 +177,72 @@ func (e *SpaceError) Error() string {
 	}
 	return fmt.Sprintf("pool %s %v has no free /%d (%d addresses) for %s: %d addresses are free, the largest free block is %s",
 		e.Pool, e.Prefixes, e.Bits, e.Addresses, e.For, e.FreeAddresses, largest)
+}
+
+// ValidationError is returned by Plan when the requirements fail Validate
+// (or a limit that only the planned sizes reveal). It holds every problem.
+type ValidationError struct {
+	Problems []design.Problem
+}
+
+// Error lists the problems, one per line, as "path: message (hint)".
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	b.WriteString("the requirements cannot be planned:")
+	for _, p := range e.Problems {
+		b.WriteString("\n  ")
+		if p.Path != "" {
+			b.WriteString(p.Path)
+			b.WriteString(": ")
+		}
+		b.WriteString(p.Msg)
+		if p.Hint != "" {
+			b.WriteString(" (")
+			b.WriteString(p.Hint)
+			b.WriteString(")")
+		}
+	}
+	return b.String()
+}
+
+// PreviousError is returned by Plan when ranges of the previous design,
+// which a plan never moves, no longer work: a kept subnet, pod CIDR or
+// Service CIDR is too small for what the requirements now ask at the
+// stages check treats as errors (max nodes, surge, blue/green overlap), or a
+// kept range now overlaps a range to avoid. aksnet does not resize or move
+// a deployed range on its own, because that means recreating what lives in
+// it; the user decides, by lowering the requirements or by deleting the
+// range (or the whole cluster) from the previous design so that the plan
+// allocates a new one.
+//
+// A kept range that fits those stages but not the planned headroom and
+// growth is not an error: it is reported in Result.Warnings.
+type PreviousError struct {
+	Problems []PreviousProblem
+}
+
+// PreviousProblem is one kept range that no longer works.
+type PreviousProblem struct {
+	// Subject names the object, as in findings.
+	Subject string
+	Prefix  netip.Prefix
+	Message string
+}
+
+// Error lists the problems and what to do.
+func (e *PreviousError) Error() string {
+	var b strings.Builder
+	b.WriteString("the previous design's ranges cannot all be kept:")
+	for _, p := range e.Problems {
+		b.WriteString("\n  ")
+		b.WriteString(p.Subject)
+		b.WriteString(" ")
+		b.WriteString(p.Prefix.String())
+		b.WriteString(": ")
+		b.WriteString(p.Message)
+	}
+	b.WriteString("\naksnet never moves a deployed range; lower the requirements, or delete the range " +
+		"(or the cluster) from the previous design to have a new one allocated, knowing that what " +
+		"lives in it must then be recreated")
+	return b.String()
 }

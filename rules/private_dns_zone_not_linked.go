@@ -98,9 +98,71 @@ func accessVNetHolding(d *design.Design, self *design.VNet, ip netip.Addr) strin
 	return ""
 }
 
-// accessZoneLinked reports whether zone z links name.
-func accessZoneLinked(z *design.PrivateDNSZone, name string) bool {
-	return accessContainsFold(z.Links, name)
+// accessDNSIndex holds the lookups checkPrivateDNSZoneNotLinked needs, so
+// that the rule stays near-linear on estates with thousands of clusters,
+// endpoints and zone links.
+type accessDNSIndex struct {
+	clusters map[string][]*design.Cluster // by VNet name
+	peers    map[string][]string          // VNet name to peer names, both directions
+	zones    map[string]*design.PrivateDNSZone
+	links    map[*design.PrivateDNSZone]map[string]bool // lower-case link names
+	// endpoints are, per lower-case VNet name, the zones its private
+	// endpoints need and who needs them, in document order.
+	endpoints map[string][]accessZoneNeed
+}
+
+type accessZoneNeed struct {
+	zone *design.PrivateDNSZone
+	user string
+}
+
+func accessDNSIndexFor(p *Pass) *accessDNSIndex {
+	return p.Memo("access-dns-index", func() any {
+		d := p.Design
+		idx := &accessDNSIndex{
+			clusters:  map[string][]*design.Cluster{},
+			peers:     map[string][]string{},
+			zones:     map[string]*design.PrivateDNSZone{},
+			links:     map[*design.PrivateDNSZone]map[string]bool{},
+			endpoints: map[string][]accessZoneNeed{},
+		}
+		for i := range d.Spec.Clusters {
+			c := &d.Spec.Clusters[i]
+			idx.clusters[c.VNet] = append(idx.clusters[c.VNet], c)
+		}
+		for _, pr := range d.Spec.Peerings {
+			idx.peers[pr.From] = append(idx.peers[pr.From], pr.To)
+			idx.peers[pr.To] = append(idx.peers[pr.To], pr.From)
+		}
+		for i := range d.Spec.PrivateDNSZones {
+			z := &d.Spec.PrivateDNSZones[i]
+			idx.zones[strings.ToLower(z.Name)] = z
+			set := map[string]bool{}
+			for _, l := range z.Links {
+				set[strings.ToLower(l)] = true
+			}
+			idx.links[z] = set
+		}
+		for i := range d.Spec.PrivateEndpoints {
+			pe := &d.Spec.PrivateEndpoints[i]
+			z := accessEndpointZones(d, pe)
+			if !z.ok {
+				continue
+			}
+			for _, name := range z.needed {
+				if zone := idx.zones[strings.ToLower(name)]; zone != nil {
+					key := strings.ToLower(z.vnet.Name)
+					idx.endpoints[key] = append(idx.endpoints[key], accessZoneNeed{zone, fmt.Sprintf("private endpoint %q", pe.Name)})
+				}
+			}
+		}
+		return idx
+	}).(*accessDNSIndex)
+}
+
+// linked reports whether zone z links name (ignoring case).
+func (idx *accessDNSIndex) linked(z *design.PrivateDNSZone, name string) bool {
+	return idx.links[z][strings.ToLower(name)]
 }
 
 // accessAddrs formats addresses as "10.0.0.4, 10.0.0.5".
@@ -129,14 +191,10 @@ func checkPrivateDNSZoneNotLinked(p *Pass) {
 		}
 	}
 
+	idx := accessDNSIndexFor(p)
 	for vi := range d.Spec.VNets {
 		cv := &d.Spec.VNets[vi]
-		var clusters []*design.Cluster
-		for ci := range d.Spec.Clusters {
-			if d.Spec.Clusters[ci].VNet == cv.Name {
-				clusters = append(clusters, &d.Spec.Clusters[ci])
-			}
-		}
+		clusters := idx.clusters[cv.Name]
 		if len(clusters) == 0 {
 			continue
 		}
@@ -148,7 +206,7 @@ func checkPrivateDNSZoneNotLinked(p *Pass) {
 		// The VNets whose private endpoints the clusters may use: their own
 		// and those of the design peered with it.
 		scope := []string{cv.Name}
-		for _, peer := range d.Peers(cv) {
+		for _, peer := range idx.peers[cv.Name] {
 			if d.VNetByName(peer) != nil && !accessContainsFold(scope, peer) {
 				scope = append(scope, peer)
 			}
@@ -163,16 +221,9 @@ func checkPrivateDNSZoneNotLinked(p *Pass) {
 			aksLinked bool
 		}
 		var needs []need
-		for i := range d.Spec.PrivateEndpoints {
-			pe := &d.Spec.PrivateEndpoints[i]
-			z := accessEndpointZones(d, pe)
-			if !z.ok || !accessContainsFold(scope, z.vnet.Name) {
-				continue
-			}
-			for _, name := range z.needed {
-				if zone := d.ZoneByName(name); zone != nil {
-					needs = append(needs, need{zone: zone, user: fmt.Sprintf("private endpoint %q", pe.Name), clusters: names})
-				}
+		for _, vn := range scope {
+			for _, e := range idx.endpoints[strings.ToLower(vn)] {
+				needs = append(needs, need{zone: e.zone, user: e.user, clusters: names})
 			}
 		}
 		for _, c := range clusters {
@@ -180,7 +231,7 @@ func checkPrivateDNSZoneNotLinked(p *Pass) {
 				continue
 			}
 			if name, ok := accessAPIZone(c); ok {
-				if zone := d.ZoneByName(name); zone != nil {
+				if zone := idx.zones[strings.ToLower(name)]; zone != nil {
 					needs = append(needs, need{zone: zone, user: fmt.Sprintf("the API server of private cluster %q", c.Name),
 						clusters: []string{fmt.Sprintf("%q", c.Name)}, aksLinked: true})
 				}
@@ -190,7 +241,7 @@ func checkPrivateDNSZoneNotLinked(p *Pass) {
 		resolvers, unknown := accessResolvers(d, cv)
 		for _, n := range needs {
 			for _, r := range resolvers {
-				if accessZoneLinked(n.zone, r.link) {
+				if idx.linked(n.zone, r.link) {
 					continue
 				}
 				if n.aksLinked && strings.EqualFold(r.link, cv.Name) {

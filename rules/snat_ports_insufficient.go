@@ -166,36 +166,42 @@ func egCheckManagedNATSNAT(p *Pass, c *design.Cluster) {
 // for all VMs in its subnets and shares its ports among them.
 func egCheckUserNATSNAT(p *Pass) {
 	d := p.Design
+	// One pass over the clusters collects, per NAT gateway, the nodes of
+	// the node subnets it serves and the clusters they belong to.
+	type share struct {
+		most, peak int
+		users      []string
+	}
+	shares := map[string]*share{}
+	for j := range d.Spec.Clusters {
+		c := &d.Spec.Clusters[j]
+		for _, u := range egNodeSubnets(d, c) {
+			if u.Subnet.NATGateway == "" {
+				continue
+			}
+			sh := shares[u.Subnet.NATGateway]
+			if sh == nil {
+				sh = &share{}
+				shares[u.Subnet.NATGateway] = sh
+			}
+			for _, pl := range u.Pools {
+				sh.most += pl.MaxNodes()
+				sh.peak += egPoolPeak(c, pl)
+			}
+			if len(sh.users) == 0 || sh.users[len(sh.users)-1] != c.Name {
+				sh.users = append(sh.users, c.Name)
+			}
+		}
+	}
 	for i := range d.Spec.NATGateways {
 		ng := &d.Spec.NATGateways[i]
-		if ng.PublicIPs <= 0 {
-			continue
-		}
-		most, peak := 0, 0
-		var users []string
-		for j := range d.Spec.Clusters {
-			c := &d.Spec.Clusters[j]
-			used := false
-			for _, u := range egNodeSubnets(d, c) {
-				if u.Subnet.NATGateway != ng.Name {
-					continue
-				}
-				used = true
-				for _, pl := range u.Pools {
-					most += pl.MaxNodes()
-					peak += egPoolPeak(c, pl)
-				}
-			}
-			if used {
-				users = append(users, c.Name)
-			}
-		}
-		if len(users) == 0 {
+		sh := shares[ng.Name]
+		if ng.PublicIPs <= 0 || sh == nil {
 			continue
 		}
 		what := fmt.Sprintf("NAT gateway %s (nodes of %s %s)", ng.Name,
-			egPlural(len(users), "cluster", "clusters"), egList(users))
-		egReportNATShare(p, ng.Subject(), design.Field(ng.Path, "publicIPs"), what, ng.PublicIPs, most, peak)
+			egPlural(len(sh.users), "cluster", "clusters"), egList(sh.users))
+		egReportNATShare(p, ng.Subject(), design.Field(ng.Path, "publicIPs"), what, ng.PublicIPs, sh.most, sh.peak)
 	}
 }
 

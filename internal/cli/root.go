@@ -122,6 +122,8 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.`,
 	})
 	root.AddCommand(
 		e.checkCommand(),
+		e.planCommand(),
+		e.simulateCommand(),
 		e.capacityCommand(),
 		e.rulesCommand(),
 		e.explainCommand(),
