@@ -298,11 +298,12 @@ func analyze(d *design.Design, withLargest bool) Report {
 	if !withLargest {
 		return rep
 	}
+	idx := indexShares(&rep)
 	i := 0
 	for ci := range d.Spec.Clusters {
 		c := &d.Spec.Clusters[ci]
 		for pi := range c.NodePools {
-			largest(&rep, &rep.Pools[i], c, &c.NodePools[pi])
+			largest(&rep, idx, &rep.Pools[i], c, &c.NodePools[pi])
 			i++
 		}
 	}

@@ -31,28 +31,14 @@ const poolInstanceLimit = "pool instance limit"
 // Every limit is monotone in the pool's node count (surge never shrinks as
 // the pool grows), so the largest count that fits is found by binary search
 // over 0..1000.
-func largest(rep *Report, pc *PoolCapacity, c *design.Cluster, p *design.NodePool) {
+func largest(rep *Report, idx *shareIndex, pc *PoolCapacity, c *design.Cluster, p *design.NodePool) {
 	var limits []limit
-	for si := range rep.Subnets {
-		u := &rep.Subnets[si]
-		if u.Unlimited {
-			continue
-		}
-		var mine, per uint64
-		found := false
-		for k := range u.Consumers {
-			k := &u.Consumers[k]
-			if k.IsPool() && k.Cluster == c.Name && k.Name == p.Name {
-				found = true
-				mine = satAdd(mine, k.Need.Upgrade)
-				per = satAdd(per, k.PerNode)
-			}
-		}
-		if found {
-			limits = append(limits, limit{"subnet " + u.Ref(), u.Usable, satSub(u.Need.Upgrade, mine), per})
-		}
+	key := poolKey{c.Name, p.Name}
+	for _, sh := range idx.subnets[key] {
+		u := &rep.Subnets[sh.subnet]
+		limits = append(limits, limit{"subnet " + u.Ref(), u.Usable, satSub(u.Need.Upgrade, sh.mine), sh.per})
 	}
-	if r := rep.PodRange(c.Name); r != nil {
+	if r, ok := idx.podRanges[c.Name]; ok {
 		for k := range r.Consumers {
 			if k := &r.Consumers[k]; k.Name == p.Name {
 				limits = append(limits, limit{"pod CIDR " + r.Prefix.String(), r.NodeCapacity, satSub(r.Nodes.Upgrade, k.Need.Upgrade), 1})
@@ -85,4 +71,55 @@ func largest(rep *Report, pc *PoolCapacity, c *design.Cluster, p *design.NodePoo
 	} else {
 		pc.LimitedBy = poolInstanceLimit
 	}
+}
+
+type poolKey struct{ cluster, pool string }
+
+// poolShare is one pool's part of one limited subnet: the addresses it
+// needs at the upgrade stage and what one of its nodes takes.
+type poolShare struct {
+	subnet    int
+	mine, per uint64
+}
+
+// shareIndex says, per pool, which subnets it takes addresses from and,
+// per cluster, its pod range, so that largest need not scan every subnet
+// for every pool.
+type shareIndex struct {
+	subnets   map[poolKey][]poolShare
+	podRanges map[string]*PodRangeUse
+}
+
+func indexShares(rep *Report) *shareIndex {
+	idx := &shareIndex{subnets: map[poolKey][]poolShare{}, podRanges: map[string]*PodRangeUse{}}
+	for si := range rep.Subnets {
+		u := &rep.Subnets[si]
+		if u.Unlimited {
+			continue
+		}
+		at := map[poolKey]int{}
+		for k := range u.Consumers {
+			k := &u.Consumers[k]
+			if !k.IsPool() {
+				continue
+			}
+			key := poolKey{k.Cluster, k.Name}
+			j, seen := at[key]
+			if !seen {
+				j = len(idx.subnets[key])
+				at[key] = j
+				idx.subnets[key] = append(idx.subnets[key], poolShare{subnet: si})
+			}
+			sh := &idx.subnets[key][j]
+			sh.mine = satAdd(sh.mine, k.Need.Upgrade)
+			sh.per = satAdd(sh.per, k.PerNode)
+		}
+	}
+	for i := range rep.PodRanges {
+		r := &rep.PodRanges[i]
+		if _, dup := idx.podRanges[r.Cluster]; !dup {
+			idx.podRanges[r.Cluster] = r
+		}
+	}
+	return idx
 }
