@@ -67,9 +67,16 @@ type Doc struct {
 
 var lineRe = regexp.MustCompile(`line (\d+)`)
 
+// MaxBytes is the largest input Parse accepts.
+const MaxBytes = 64 << 20
+
 // Parse parses JSON or YAML and keeps line numbers. JSON is read by the YAML
 // parser, which accepts it and records positions.
 func Parse(file string, data []byte) (doc *Doc, err error) {
+	if len(data) > MaxBytes {
+		return nil, &Error{Problems: []Problem{{File: file, Msg: fmt.Sprintf("file is %d bytes; aksnet reads az outputs of at most %d", len(data), MaxBytes),
+			Hint: "export one resource group or resource per file"}}}
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			doc, err = nil, &Error{Problems: []Problem{{File: file, Line: 1, Msg: fmt.Sprintf("cannot parse: %v", r)}}}

@@ -105,7 +105,7 @@ func classify(doc *importer.Doc) ([]item, []importer.Problem) {
 			k := kindOfType(typeOf(el))
 			if k == KindUnknown {
 				probs = append(probs, importer.Problem{File: doc.File, Line: el.Line, Path: fmt.Sprintf("[%d]", i),
-					Msg: fmt.Sprintf("list element is not an az resource aksnet reads (type %q)", typeOf(el)),
+					Msg:  fmt.Sprintf("list element is not an az resource aksnet reads (type %q)", typeOf(el)),
 					Hint: "aksnet reads the -o json output of: " + strings.Join(Commands(), ", ")})
 				continue
 			}
@@ -163,6 +163,7 @@ func Import(docs []*importer.Doc) (*design.Design, []importer.Problem, error) {
 	warns = append(warns, joinPeerings(d)...)
 	setPurposes(d)
 	probs = append(probs, missingVNets(d)...)
+	probs = append(probs, missingAttachments(d)...)
 	if len(probs) > 0 {
 		return nil, nil, &importer.Error{Problems: probs}
 	}
@@ -209,8 +210,15 @@ func joinPeerings(d *design.Design) []importer.Problem {
 // setPurposes marks the subnets that clusters use for nodes, pods or the
 // API server, which az output does not say itself.
 func setPurposes(d *design.Design) {
+	// AKS delegates pod subnets to Microsoft.ContainerService/managedClusters
+	// just as it does API server subnets, so the network importer cannot
+	// tell them apart; the cluster that names the subnet can.
 	mark := func(ref, vnet string, purpose design.SubnetPurpose) {
-		if _, s, err := d.ResolveSubnet(ref, vnet); err == nil && s.Purpose == design.PurposeOther {
+		_, s, err := d.ResolveSubnet(ref, vnet)
+		if err != nil {
+			return
+		}
+		if s.Purpose == design.PurposeOther || (purpose == design.PurposePods && s.Purpose == design.PurposeAPIServer) {
 			s.Purpose = purpose
 		}
 	}
@@ -254,6 +262,42 @@ func missingVNets(d *design.Design) []importer.Problem {
 			check(p.PodSubnet, c.VNet, design.Field(p.Path, "podSubnet"))
 		}
 		check(c.APIServer.VNetIntegrationSubnet, c.VNet, design.Field(design.Field(c.Path, "apiServer"), "vnetIntegrationSubnet"))
+	}
+	return probs
+}
+
+// missingAttachments handles subnet references to route tables, NAT
+// gateways and NSGs that are not among the inputs. Route tables and NAT
+// gateways decide egress, so their absence is a problem naming the command
+// that supplies them. NSGs are only named by the rules today, so a
+// referenced NSG is recorded by name, pointing at the reference.
+func missingAttachments(d *design.Design) []importer.Problem {
+	var probs []importer.Problem
+	seen := map[string]bool{}
+	for vi := range d.Spec.VNets {
+		v := &d.Spec.VNets[vi]
+		for si := range v.Subnets {
+			s := &v.Subnets[si]
+			if s.RouteTable != "" && d.RouteTableByName(s.RouteTable) == nil && !seen["rt/"+s.RouteTable] {
+				seen["rt/"+s.RouteTable] = true
+				loc := d.Locate(design.Field(s.Path, "routeTable"))
+				probs = append(probs, importer.Problem{File: loc.File, Line: loc.Line, Path: loc.Path,
+					Msg:  fmt.Sprintf("subnet %s/%s uses route table %s, which is not among the inputs", v.Name, s.Name, s.RouteTable),
+					Hint: fmt.Sprintf("add the output of 'az network route-table show -g RESOURCE_GROUP -n %s -o json'", s.RouteTable)})
+			}
+			if s.NATGateway != "" && d.NATGatewayByName(s.NATGateway) == nil && !seen["ng/"+s.NATGateway] {
+				seen["ng/"+s.NATGateway] = true
+				loc := d.Locate(design.Field(s.Path, "natGateway"))
+				probs = append(probs, importer.Problem{File: loc.File, Line: loc.Line, Path: loc.Path,
+					Msg:  fmt.Sprintf("subnet %s/%s uses NAT gateway %s, which is not among the inputs", v.Name, s.Name, s.NATGateway),
+					Hint: fmt.Sprintf("add the output of 'az network nat gateway show -g RESOURCE_GROUP -n %s -o json'", s.NATGateway)})
+			}
+			if s.NSG != "" && d.NSGByName(s.NSG) == nil {
+				path := design.Index("spec.networkSecurityGroups", len(d.Spec.NSGs))
+				d.Spec.NSGs = append(d.Spec.NSGs, design.NSG{Name: s.NSG, Path: path})
+				d.Sources[path] = d.Locate(design.Field(s.Path, "networkSecurityGroup"))
+			}
+		}
 	}
 	return probs
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -13,11 +14,14 @@ import (
 	"github.com/aksnet/aksnet/design"
 	"github.com/aksnet/aksnet/designfile"
 	"github.com/aksnet/aksnet/finding"
+	"github.com/aksnet/aksnet/importer"
+	"github.com/aksnet/aksnet/importer/az"
 	"github.com/aksnet/aksnet/report"
 	"github.com/aksnet/aksnet/rules"
 )
 
 type checkFlags struct {
+	format string
 	output string
 	failOn string
 	ignore []string
@@ -45,6 +49,8 @@ Exit codes: 0 when no finding is at or above --fail-on, 1 when one is,
 	}
 	f := c.Flags()
 	f.StringVarP(&fl.output, "output", "o", "text", "output format: "+strings.Join(report.Formats(), ", "))
+	f.StringVar(&fl.format, "format", formatAuto, "input format: auto (detect per file), design (aksnet YAML) or az (Azure CLI -o json output)")
+	_ = c.RegisterFlagCompletionFunc("format", fixedCompletion(formatAuto, formatDesign, formatAz))
 	f.StringVar(&fl.failOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning or info")
 	f.StringSliceVar(&fl.ignore, "ignore", nil, "rule ID not to run (repeatable, or comma-separated)")
 	f.StringVar(&fl.color, "color", "auto", "colour text output: auto, always or never (NO_COLOR is honoured)")
@@ -69,9 +75,12 @@ func ruleIDCompletion(*cobra.Command, []string, string) ([]string, cobra.ShellCo
 	return ids, cobra.ShellCompDirectiveNoFileComp
 }
 
-// loaded is a design with the file it came from.
+// loaded is a design with the file or files it came from.
 type loaded struct {
+	// file names the input for people: a design file, or the az files an
+	// imported design was joined from.
 	file   string
+	files  []string
 	design *design.Design
 }
 
@@ -110,19 +119,64 @@ func expandInputs(args []string) ([]string, error) {
 	return files, nil
 }
 
+// Input formats check accepts.
+const (
+	formatAuto   = "auto"
+	formatDesign = "design"
+	formatAz     = "az"
+)
+
+// detectFormat tells an aksnet design from az CLI JSON by looking at the
+// document: designs carry apiVersion aksnet.dev/... and kind Design, az
+// output carries Azure resource types.
+func detectFormat(data []byte) string {
+	head := data
+	if len(head) > 4096 {
+		head = head[:4096]
+	}
+	if bytes.Contains(head, []byte("aksnet.dev/")) {
+		return formatDesign
+	}
+	if doc, err := importer.Parse("", data); err == nil && az.Detect(doc) {
+		return formatAz
+	}
+	return formatDesign
+}
+
 // loadDesigns reads and validates every input, reporting all input
-// problems of all files at once.
+// problems of all files at once. Design files are checked one by one; az
+// outputs are joined into one imported design.
 func (e *env) loadDesigns(args []string) ([]loaded, error) {
+	return e.loadInputs(args, formatAuto)
+}
+
+func (e *env) loadInputs(args []string, format string) ([]loaded, error) {
 	files, err := expandInputs(args)
 	if err != nil {
 		return nil, err
 	}
 	var out []loaded
 	var msgs []string
+	var azDocs []*importer.Doc
+	var azFiles []string
 	for _, f := range files {
 		data, err := e.readFile(f)
 		if err != nil {
 			msgs = append(msgs, fmt.Sprintf("%s: cannot read: %v", f, err))
+			continue
+		}
+		kind := format
+		if kind == formatAuto {
+			kind = detectFormat(data)
+		}
+		if kind == formatAz {
+			doc, err := importer.Parse(f, data)
+			if err != nil {
+				msgs = append(msgs, err.Error())
+				continue
+			}
+			azDocs = append(azDocs, doc)
+			azFiles = append(azFiles, f)
 			continue
 		}
 		d, err := designfile.Load(f, data)
@@ -130,7 +184,18 @@ func (e *env) loadDesigns(args []string) ([]loaded, error) {
 			msgs = append(msgs, err.Error())
 			continue
 		}
-		out = append(out, loaded{f, d})
+		out = append(out, loaded{f, []string{f}, d})
+	}
+	if len(azDocs) > 0 && len(msgs) == 0 {
+		d, warns, err := az.Import(azDocs)
+		if err != nil {
+			msgs = append(msgs, err.Error())
+		} else {
+			for _, w := range warns {
+				fmt.Fprintf(e.stderr, "aksnet: warning: %s\n", w)
+			}
+			out = append(out, loaded{strings.Join(azFiles, ", "), azFiles, d})
+		}
 	}
 	if len(msgs) > 0 {
 		return nil, &exitError{code: ExitUsage, msg: strings.Join(msgs, "\n"),
@@ -173,7 +238,10 @@ func (e *env) runCheck(args []string, fl checkFlags) error {
 	if err != nil {
 		return err
 	}
-	ls, err := e.loadDesigns(args)
+	if !slices.Contains([]string{formatAuto, formatDesign, formatAz}, fl.format) {
+		return usageError("use --format auto, design or az", "unknown input format %q", fl.format)
+	}
+	ls, err := e.loadInputs(args, fl.format)
 	if err != nil {
 		return err
 	}
@@ -187,7 +255,7 @@ func (e *env) runCheck(args []string, fl checkFlags) error {
 		}
 	}
 	for _, l := range ls {
-		in.Files = append(in.Files, l.file)
+		in.Files = append(in.Files, l.files...)
 		res := rules.Run(l.design, rules.Options{Ignore: fl.ignore})
 		in.Findings = append(in.Findings, res.Findings...)
 		in.Suppressed = append(in.Suppressed, res.Suppressed...)
