@@ -16,6 +16,7 @@ import (
 	"github.com/aksnet/aksnet/finding"
 	"github.com/aksnet/aksnet/importer"
 	"github.com/aksnet/aksnet/importer/az"
+	"github.com/aksnet/aksnet/importer/terraform"
 	"github.com/aksnet/aksnet/report"
 	"github.com/aksnet/aksnet/rules"
 )
@@ -49,8 +50,8 @@ Exit codes: 0 when no finding is at or above --fail-on, 1 when one is,
 	}
 	f := c.Flags()
 	f.StringVarP(&fl.output, "output", "o", "text", "output format: "+strings.Join(report.Formats(), ", "))
-	f.StringVar(&fl.format, "format", formatAuto, "input format: auto (detect per file), design (aksnet YAML) or az (Azure CLI -o json output)")
-	_ = c.RegisterFlagCompletionFunc("format", fixedCompletion(formatAuto, formatDesign, formatAz))
+	f.StringVar(&fl.format, "format", formatAuto, "input format: auto (detect per file), design (aksnet YAML), az (Azure CLI -o json output) or terraform (terraform show -json)")
+	_ = c.RegisterFlagCompletionFunc("format", fixedCompletion(inputFormats...))
 	f.StringVar(&fl.failOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning or info")
 	f.StringSliceVar(&fl.ignore, "ignore", nil, "rule ID not to run (repeatable, or comma-separated)")
 	f.StringVar(&fl.color, "color", "auto", "colour text output: auto, always or never (NO_COLOR is honoured)")
@@ -124,7 +125,11 @@ const (
 	formatAuto   = "auto"
 	formatDesign = "design"
 	formatAz     = "az"
+	formatTF     = "terraform"
 )
+
+// inputFormats lists the values of --format.
+var inputFormats = []string{formatAuto, formatDesign, formatAz, formatTF}
 
 // detectFormat tells an aksnet design from az CLI JSON by looking at the
 // document: designs carry apiVersion aksnet.dev/... and kind Design, az
@@ -137,8 +142,13 @@ func detectFormat(data []byte) string {
 	if bytes.Contains(head, []byte("aksnet.dev/")) {
 		return formatDesign
 	}
-	if doc, err := importer.Parse("", data); err == nil && az.Detect(doc) {
-		return formatAz
+	if doc, err := importer.Parse("", data); err == nil {
+		switch {
+		case az.Detect(doc):
+			return formatAz
+		case terraform.Detect(doc):
+			return formatTF
+		}
 	}
 	return formatDesign
 }
@@ -157,8 +167,8 @@ func (e *env) loadInputs(args []string, format string) ([]loaded, error) {
 	}
 	var out []loaded
 	var msgs []string
-	var azDocs []*importer.Doc
-	var azFiles []string
+	var azDocs, tfDocs []*importer.Doc
+	var azFiles, tfFiles []string
 	for _, f := range files {
 		data, err := e.readFile(f)
 		if err != nil {
@@ -169,14 +179,17 @@ func (e *env) loadInputs(args []string, format string) ([]loaded, error) {
 		if kind == formatAuto {
 			kind = detectFormat(data)
 		}
-		if kind == formatAz {
+		if kind == formatAz || kind == formatTF {
 			doc, err := importer.Parse(f, data)
 			if err != nil {
 				msgs = append(msgs, err.Error())
 				continue
 			}
-			azDocs = append(azDocs, doc)
-			azFiles = append(azFiles, f)
+			if kind == formatAz {
+				azDocs, azFiles = append(azDocs, doc), append(azFiles, f)
+			} else {
+				tfDocs, tfFiles = append(tfDocs, doc), append(tfFiles, f)
+			}
 			continue
 		}
 		d, err := designfile.Load(f, data)
@@ -186,16 +199,23 @@ func (e *env) loadInputs(args []string, format string) ([]loaded, error) {
 		}
 		out = append(out, loaded{f, []string{f}, d})
 	}
-	if len(azDocs) > 0 && len(msgs) == 0 {
-		d, warns, err := az.Import(azDocs)
+	for _, imp := range []struct {
+		docs  []*importer.Doc
+		files []string
+		run   func([]*importer.Doc) (*design.Design, []importer.Problem, error)
+	}{{azDocs, azFiles, az.Import}, {tfDocs, tfFiles, terraform.Import}} {
+		if len(imp.docs) == 0 || len(msgs) > 0 {
+			continue
+		}
+		d, warns, err := imp.run(imp.docs)
 		if err != nil {
 			msgs = append(msgs, err.Error())
-		} else {
-			for _, w := range warns {
-				fmt.Fprintf(e.stderr, "aksnet: warning: %s\n", w)
-			}
-			out = append(out, loaded{strings.Join(azFiles, ", "), azFiles, d})
+			continue
 		}
+		for _, w := range warns {
+			fmt.Fprintf(e.stderr, "aksnet: warning: %s\n", w)
+		}
+		out = append(out, loaded{strings.Join(imp.files, ", "), imp.files, d})
 	}
 	if len(msgs) > 0 {
 		return nil, &exitError{code: ExitUsage, msg: strings.Join(msgs, "\n"),
@@ -238,8 +258,8 @@ func (e *env) runCheck(args []string, fl checkFlags) error {
 	if err != nil {
 		return err
 	}
-	if !slices.Contains([]string{formatAuto, formatDesign, formatAz}, fl.format) {
-		return usageError("use --format auto, design or az", "unknown input format %q", fl.format)
+	if !slices.Contains(inputFormats, fl.format) {
+		return usageError("use --format "+strings.Join(inputFormats, ", "), "unknown input format %q", fl.format)
 	}
 	ls, err := e.loadInputs(args, fl.format)
 	if err != nil {

@@ -122,6 +122,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.`,
 	})
 	root.AddCommand(
 		e.checkCommand(),
+		e.auditCommand(),
 		e.planCommand(),
 		e.simulateCommand(),
 		e.capacityCommand(),
