@@ -161,7 +161,7 @@ func Import(docs []*importer.Doc) (*design.Design, []importer.Problem, error) {
 		return nil, nil, &importer.Error{Problems: probs}
 	}
 	warns = append(warns, joinPeerings(d)...)
-	setPurposes(d)
+	importer.SetPurposes(d)
 	probs = append(probs, missingVNets(d)...)
 	probs = append(probs, missingAttachments(d)...)
 	if len(probs) > 0 {
@@ -205,31 +205,6 @@ func joinPeerings(d *design.Design) []importer.Problem {
 		d.Spec.Peerings[i].Path = design.Index("spec.peerings", i)
 	}
 	return warns
-}
-
-// setPurposes marks the subnets that clusters use for nodes, pods or the
-// API server, which az output does not say itself.
-func setPurposes(d *design.Design) {
-	// AKS delegates pod subnets to Microsoft.ContainerService/managedClusters
-	// just as it does API server subnets, so the network importer cannot
-	// tell them apart; the cluster that names the subnet can.
-	mark := func(ref, vnet string, purpose design.SubnetPurpose) {
-		_, s, err := d.ResolveSubnet(ref, vnet)
-		if err != nil {
-			return
-		}
-		if s.Purpose == design.PurposeOther || (purpose == design.PurposePods && s.Purpose == design.PurposeAPIServer) {
-			s.Purpose = purpose
-		}
-	}
-	for i := range d.Spec.Clusters {
-		c := &d.Spec.Clusters[i]
-		for _, p := range c.NodePools {
-			mark(p.Subnet, c.VNet, design.PurposeNodes)
-			mark(p.PodSubnet, c.VNet, design.PurposePods)
-		}
-		mark(c.APIServer.VNetIntegrationSubnet, c.VNet, design.PurposeAPIServer)
-	}
 }
 
 // missingVNets reports subnet references to VNets that are not among the
