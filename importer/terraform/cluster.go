@@ -222,9 +222,9 @@ func (cv *conv) cluster(r *resource) {
 			enabled = ap.VnetIntegrationEnabled
 		}
 		if enabled == nil || *enabled {
-			if ref, ok := cv.subnetRef(r, as+".subnet_id", ap.SubnetID); ok {
+			if ref, at, ok := cv.subnetRef(r, as+".subnet_id", ap.SubnetID); ok {
 				out.APIServer.VNetIntegrationSubnet = ref
-				cv.record(r, design.Field(api, "vnetIntegrationSubnet"), r.v(as+".subnet_id"))
+				cv.record(r, design.Field(api, "vnetIntegrationSubnet"), at)
 			}
 		}
 	}
@@ -259,14 +259,16 @@ func (cv *conv) cidrs(r *resource, designPath, base, listKey string, list []stri
 }
 
 // pool converts a node pool at rel (relative to the resource values) into a
-// design pool at dp. A pool whose node subnet is known only after apply is
-// left out (ok false) with a warning: it cannot be checked.
+// design pool at dp. A pool whose node subnet is known only after apply,
+// and does not resolve through the plan's configuration, is left out (ok
+// false) with a warning: it cannot be checked.
 func (cv *conv) pool(r *resource, rel, dp string, p *tfPool, defMode design.PoolMode) (design.NodePool, bool) {
 	f := func(k string) string { return r.v(design.Field(rel, k)) }
 	fr := func(k string) string { return design.Field(rel, k) }
 	df := func(k string) string { return design.Field(dp, k) }
 	np := design.NodePool{Name: p.Name, Path: dp, Mode: defMode}
-	if p.VnetSubnetID == "" && cv.isUnknown(r, fr("vnet_subnet_id")) {
+	subnet, subnetAt, subnetOK := cv.subnetRef(r, fr("vnet_subnet_id"), p.VnetSubnetID)
+	if _, unk := unknownAt(r, fr("vnet_subnet_id")); !subnetOK && p.VnetSubnetID == "" && unk {
 		return np, false
 	}
 	cv.record(r, dp, r.v(rel))
@@ -318,13 +320,13 @@ func (cv *conv) pool(r *resource, rel, dp string, p *tfPool, defMode design.Pool
 		np.MaxPods = intPtr(*p.MaxPods)
 		cv.record(r, df("maxPods"), f("max_pods"))
 	}
-	if ref, ok := cv.subnetRef(r, fr("vnet_subnet_id"), p.VnetSubnetID); ok {
-		np.Subnet = ref
-		cv.record(r, df("subnet"), f("vnet_subnet_id"))
+	if subnetOK {
+		np.Subnet = subnet
+		cv.record(r, df("subnet"), subnetAt)
 	}
-	if ref, ok := cv.subnetRef(r, fr("pod_subnet_id"), p.PodSubnetID); ok {
+	if ref, at, ok := cv.subnetRef(r, fr("pod_subnet_id"), p.PodSubnetID); ok {
 		np.PodSubnet = ref
-		cv.record(r, df("podSubnet"), f("pod_subnet_id"))
+		cv.record(r, df("podSubnet"), at)
 	}
 	if len(p.UpgradeSettings) > 0 {
 		u := p.UpgradeSettings[0]
@@ -348,28 +350,29 @@ func (cv *conv) nodePool(r *resource) {
 		return
 	}
 	if p.KubernetesClusterID == "" {
-		if !cv.isUnknown(r, "kubernetes_cluster_id") {
+		if _, unk := unknownAt(r, "kubernetes_cluster_id"); !unk {
 			cv.problem(r, r.values(), "", "%s: the node pool has no kubernetes_cluster_id", r.addr)
+			return
 		}
-		return
 	}
-	rid, ok := importer.ParseResourceID(p.KubernetesClusterID)
-	if !ok || !rid.Is("Microsoft.ContainerService", "managedClusters") {
-		cv.problem(r, r.v("kubernetes_cluster_id"), "pass the output of terraform show -json, unmodified", "%s: %q is not an AKS cluster resource ID", r.addr, p.KubernetesClusterID)
+	// resourceName resolves a cluster created in the same plan through the
+	// configuration, or warns that the pool cannot be checked.
+	name, at, ok := cv.resourceName(r, "kubernetes_cluster_id", p.KubernetesClusterID, "azurerm_kubernetes_cluster", "Microsoft.ContainerService", "managedClusters")
+	if !ok {
 		return
 	}
 	var c *design.Cluster
 	for i := range cv.d.Spec.Clusters {
-		if strings.EqualFold(cv.d.Spec.Clusters[i].Name, rid.Name()) {
+		if strings.EqualFold(cv.d.Spec.Clusters[i].Name, name) {
 			c = &cv.d.Spec.Clusters[i]
 		}
 	}
 	if c == nil {
-		if !cv.missing(rid.Name()) {
+		if !cv.missing(name) {
 			return
 		}
-		cv.problem(r, r.v("kubernetes_cluster_id"), "include the azurerm_kubernetes_cluster in the same Terraform state or plan",
-			"%s: cluster %q is not among the inputs", r.addr, rid.Name())
+		cv.problem(r, at, "include the azurerm_kubernetes_cluster in the same Terraform state or plan",
+			"%s: cluster %q is not among the inputs", r.addr, name)
 		return
 	}
 	dp := design.Index(design.Field(c.Path, "nodePools"), len(c.NodePools))
@@ -423,27 +426,5 @@ func (cv *conv) repath(c *design.Cluster, to string) {
 	c.Path = to
 	for i := range c.NodePools {
 		c.NodePools[i].Path = to + strings.TrimPrefix(c.NodePools[i].Path, from)
-	}
-}
-
-// setPurposes marks the subnets that clusters use for nodes, pods or the
-// API server.
-func setPurposes(d *design.Design) {
-	mark := func(ref, vnet string, purpose design.SubnetPurpose) {
-		_, s, err := d.ResolveSubnet(ref, vnet)
-		if err != nil {
-			return
-		}
-		if s.Purpose == design.PurposeOther || (purpose == design.PurposePods && s.Purpose == design.PurposeAPIServer) {
-			s.Purpose = purpose
-		}
-	}
-	for i := range d.Spec.Clusters {
-		c := &d.Spec.Clusters[i]
-		for _, p := range c.NodePools {
-			mark(p.Subnet, c.VNet, design.PurposeNodes)
-			mark(p.PodSubnet, c.VNet, design.PurposePods)
-		}
-		mark(c.APIServer.VNetIntegrationSubnet, c.VNet, design.PurposeAPIServer)
 	}
 }

@@ -152,9 +152,9 @@ func (cv *conv) vnet(r *resource) {
 			sub.AddressPrefixes = cv.prefixes(r, design.Field(sp, "addressPrefixes"), design.Field(src, key), list, false)
 		}
 		if s.RouteTableID != "" {
-			if n, ok := cv.resourceName(r, design.Index("subnet", i)+".route_table_id", s.RouteTableID, "Microsoft.Network", "routeTables"); ok {
+			if n, at, ok := cv.resourceName(r, design.Index("subnet", i)+".route_table_id", s.RouteTableID, "azurerm_route_table", "Microsoft.Network", "routeTables"); ok {
 				sub.RouteTable = n
-				cv.record(r, design.Field(sp, "routeTable"), design.Field(src, "route_table_id"))
+				cv.record(r, design.Field(sp, "routeTable"), at)
 			}
 		}
 		out.Subnets = append(out.Subnets, sub)
@@ -314,7 +314,7 @@ func (cv *conv) pipAssociation(r *resource) {
 	if !cv.decode(r, &a) {
 		return
 	}
-	name, ok := cv.resourceName(r, "nat_gateway_id", a.NatGatewayID, "Microsoft.Network", "natGateways")
+	name, at, ok := cv.resourceName(r, "nat_gateway_id", a.NatGatewayID, "azurerm_nat_gateway", "Microsoft.Network", "natGateways")
 	if !ok {
 		return
 	}
@@ -323,7 +323,7 @@ func (cv *conv) pipAssociation(r *resource) {
 		if !cv.missing(name) {
 			return
 		}
-		cv.problem(r, r.v("nat_gateway_id"), "include the azurerm_nat_gateway in the same Terraform state or plan",
+		cv.problem(r, at, "include the azurerm_nat_gateway in the same Terraform state or plan",
 			"%s: NAT gateway %q is not among the inputs", r.addr, name)
 		return
 	}
@@ -339,16 +339,16 @@ func (cv *conv) subnetAssociation(r *resource) {
 	if !cv.decode(r, &a) {
 		return
 	}
-	ref, ok := cv.subnetRef(r, "subnet_id", a.SubnetID)
-	var target, key, field string
+	ref, subnetAt, ok := cv.subnetRef(r, "subnet_id", a.SubnetID)
+	var target, targetAt, key, field string
 	var exists func(string) bool
 	if r.typ == "azurerm_subnet_route_table_association" {
 		key, field = "route_table_id", "routeTable"
-		target, _ = cv.resourceName(r, key, a.RouteTableID, "Microsoft.Network", "routeTables")
+		target, targetAt, _ = cv.resourceName(r, key, a.RouteTableID, "azurerm_route_table", "Microsoft.Network", "routeTables")
 		exists = func(n string) bool { return cv.d.RouteTableByName(n) != nil }
 	} else {
 		key, field = "nat_gateway_id", "natGateway"
-		target, _ = cv.resourceName(r, key, a.NatGatewayID, "Microsoft.Network", "natGateways")
+		target, targetAt, _ = cv.resourceName(r, key, a.NatGatewayID, "azurerm_nat_gateway", "Microsoft.Network", "natGateways")
 		exists = func(n string) bool { return cv.d.NATGatewayByName(n) != nil }
 	}
 	if !ok || target == "" {
@@ -360,7 +360,7 @@ func (cv *conv) subnetAssociation(r *resource) {
 		if !cv.missing(vn) || !cv.missing(sn) {
 			return
 		}
-		cv.problem(r, r.v("subnet_id"), "include the subnet's azurerm_virtual_network and azurerm_subnet in the same Terraform state or plan",
+		cv.problem(r, subnetAt, "include the subnet's azurerm_virtual_network and azurerm_subnet in the same Terraform state or plan",
 			"%s: subnet %s is not among the inputs", r.addr, ref)
 		return
 	}
@@ -368,7 +368,7 @@ func (cv *conv) subnetAssociation(r *resource) {
 		if !cv.missing(target) {
 			return
 		}
-		cv.problem(r, r.v(key), "include it in the same Terraform state or plan", "%s: %s %q is not among the inputs", r.addr, key, target)
+		cv.problem(r, targetAt, "include it in the same Terraform state or plan", "%s: %s %q is not among the inputs", r.addr, key, target)
 		return
 	}
 	s := v.SubnetByName(sn)
@@ -377,5 +377,5 @@ func (cv *conv) subnetAssociation(r *resource) {
 	} else {
 		s.NATGateway = target
 	}
-	cv.record(r, design.Field(s.Path, field), r.v(key))
+	cv.record(r, design.Field(s.Path, field), targetAt)
 }

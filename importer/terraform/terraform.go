@@ -6,8 +6,12 @@
 // module and every child module. In a state, references between resources
 // are resolved resource IDs. In a plan, a value that is known only after
 // apply is absent from planned_values and flagged in
-// resource_changes[].change.after_unknown; such a value is never guessed:
-// it is left out and reported as a warning at its place in the file.
+// resource_changes[].change.after_unknown. An unknown ID of a resource
+// created in the same plan is resolved the way Terraform knows it: through
+// the references of the attribute's expression in the plan's configuration
+// section to the referenced resource's planned name. Any other unknown value
+// is never guessed: it is left out and reported as a warning at its place
+// in the file.
 package terraform
 
 import (
@@ -43,6 +47,8 @@ type resource struct {
 	// and unknownSrc its path.
 	unknown    *yaml.Node
 	unknownSrc string
+	// cfg resolves configuration references of a plan (nil without one).
+	cfg *cfgIndex
 }
 
 func (r *resource) values() string { return r.src + ".values" }
@@ -158,20 +164,12 @@ func (cv *conv) record(r *resource, designPath, src string) { r.doc.Record(cv.d,
 // values, e.g. "default_node_pool[0].vnet_subnet_id") is known only after
 // apply, and if so warns at its place in after_unknown.
 func (cv *conv) isUnknown(r *resource, rel string) bool {
-	if r.unknown == nil {
-		return false
+	src, ok := unknownAt(r, rel)
+	if ok {
+		cv.warn(r, src, "run the check again on the state after apply, or on a plan once the value is known",
+			"%s: %s is known only after apply; not checked", r.addr, rel)
 	}
-	sub := &importer.Doc{File: r.doc.File, Root: r.unknown}
-	for p := rel; p != ""; p = parentPath(p) {
-		n := sub.Node(p)
-		if n != nil && n.Kind == yaml.ScalarNode && n.Value == "true" {
-			src := design.Field(r.unknownSrc, p)
-			cv.warn(r, src, "run the check again on the state after apply, or on a plan once the value is known",
-				"%s: %s is known only after apply; not checked", r.addr, rel)
-			return true
-		}
-	}
-	return false
+	return ok
 }
 
 func parentPath(p string) string {
@@ -320,33 +318,54 @@ func parsePrefix(s string, bareIP bool) (netip.Prefix, bool) {
 	return p, err == nil
 }
 
-// subnetRef turns a subnet ID at rel into "vnet/subnet". Empty and unknown
-// values give ok=false; an unknown one is warned about.
-func (cv *conv) subnetRef(r *resource, rel, id string) (string, bool) {
+// subnetRef turns a subnet ID at rel into "vnet/subnet", with the source
+// path to record for it. An ID known only after apply is resolved through
+// the plan's configuration to an azurerm_subnet of the same plan; empty and
+// unresolved values give ok=false, and an unresolved unknown one is warned
+// about.
+func (cv *conv) subnetRef(r *resource, rel, id string) (string, string, bool) {
 	if id == "" {
+		if t, ok := cv.resolveUnknown(r, rel, "azurerm_subnet"); ok {
+			if vn, sn := t.str("virtual_network_name"), t.str("name"); vn != "" && sn != "" {
+				// The value has no place in planned_values, so it is
+				// located at the reference in configuration: the line
+				// that says which subnet the attribute points at.
+				return vn + "/" + sn, t.src, true
+			}
+		}
 		cv.isUnknown(r, rel)
-		return "", false
+		return "", "", false
 	}
 	ref, ok := importer.SubnetRef(id)
 	if !ok {
 		cv.problem(r, r.v(rel), "expected /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/VNET/subnets/SUBNET",
 			"%s: %q is not a subnet resource ID", r.addr, id)
 	}
-	return ref, ok
+	return ref, r.v(rel), ok
 }
 
-// resourceName returns the name of a resource ID of the given type at rel.
-func (cv *conv) resourceName(r *resource, rel, id, provider string, types ...string) (string, bool) {
+// resourceName returns the name of a resource ID of the given type at rel,
+// with the source path to record for it. An ID known only after apply is
+// resolved through the plan's configuration to a resource of tfType in the
+// same plan; an unresolved one is warned about.
+func (cv *conv) resourceName(r *resource, rel, id, tfType, provider string, types ...string) (string, string, bool) {
 	if id == "" {
+		if t, ok := cv.resolveUnknown(r, rel, tfType); ok {
+			if n := t.str("name"); n != "" {
+				// Located at the reference in configuration, as the
+				// value has no place in planned_values.
+				return n, t.src, true
+			}
+		}
 		cv.isUnknown(r, rel)
-		return "", false
+		return "", "", false
 	}
 	rid, ok := importer.ParseResourceID(id)
 	if !ok || !rid.Is(provider, types...) {
 		cv.problem(r, r.v(rel), "pass the output of terraform show -json, unmodified", "%s: %q is not a %s/%s resource ID", r.addr, id, provider, strings.Join(types, "/"))
-		return "", false
+		return "", "", false
 	}
-	return rid.Name(), true
+	return rid.Name(), r.v(rel), true
 }
 
 func intPtr(v int) *int { return &v }
@@ -375,7 +394,9 @@ func Import(docs []*importer.Doc) (*design.Design, []importer.Problem, error) {
 		var rs []*resource
 		collect(doc, root, &rs, &cv.probs)
 		unk := unknowns(doc)
+		ix := newCfgIndex(doc, rs)
 		for _, r := range rs {
+			r.cfg = ix
 			if u, ok := unk[r.addr]; ok {
 				r.unknown, r.unknownSrc = u[0].(*yaml.Node), u[1].(string)
 			}
@@ -411,7 +432,7 @@ func Import(docs []*importer.Doc) (*design.Design, []importer.Problem, error) {
 		}
 	}
 	cv.finishClusters()
-	setPurposes(d)
+	importer.SetPurposes(d)
 	if len(cv.probs) > 0 {
 		return nil, nil, &importer.Error{Problems: cv.probs}
 	}
