@@ -27,6 +27,11 @@ const (
 	KindSubnet
 	KindRouteTable
 	KindNATGateway
+	KindNSG
+	KindPeering
+	KindPrivateDNSZone
+	KindPrivateDNSLink
+	KindPrivateEndpoint
 	KindCluster
 	KindAgentPools
 )
@@ -40,6 +45,11 @@ var kindTypes = []struct {
 	{KindSubnet, "microsoft.network/virtualnetworks/subnets", "az network vnet subnet show"},
 	{KindRouteTable, "microsoft.network/routetables", "az network route-table show"},
 	{KindNATGateway, "microsoft.network/natgateways", "az network nat gateway show"},
+	{KindNSG, "microsoft.network/networksecuritygroups", "az network nsg show"},
+	{KindPeering, "microsoft.network/virtualnetworks/virtualnetworkpeerings", "az network vnet peering list"},
+	{KindPrivateDNSZone, "microsoft.network/privatednszones", "az network private-dns zone list"},
+	{KindPrivateDNSLink, "microsoft.network/privatednszones/virtualnetworklinks", "az network private-dns link vnet list"},
+	{KindPrivateEndpoint, "microsoft.network/privateendpoints", "az network private-endpoint list"},
 	{KindCluster, "microsoft.containerservice/managedclusters", "az aks show"},
 	{KindAgentPools, "microsoft.containerservice/managedclusters/agentpools", "az aks nodepool list"},
 }
@@ -150,6 +160,16 @@ func Import(docs []*importer.Doc) (*design.Design, []importer.Problem, error) {
 			p = importRouteTable(it.doc, it.base, d)
 		case KindNATGateway:
 			p = importNATGateway(it.doc, it.base, d)
+		case KindNSG:
+			p = importNSG(it.doc, it.base, d)
+		case KindPeering:
+			p = importPeering(it.doc, it.base, d)
+		case KindPrivateDNSZone:
+			p = importPrivateDNSZone(it.doc, it.base, d)
+		case KindPrivateDNSLink:
+			p = importPrivateDNSLink(it.doc, it.base, d)
+		case KindPrivateEndpoint:
+			p = importPrivateEndpoint(it.doc, it.base, d)
 		case KindCluster:
 			p = importCluster(it.doc, it.base, d)
 		case KindAgentPools:
