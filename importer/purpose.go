@@ -1,6 +1,10 @@
 package importer
 
-import "github.com/aksnet/aksnet/design"
+import (
+	"strings"
+
+	"github.com/aksnet/aksnet/design"
+)
 
 // SetPurposes marks the subnets that clusters use for nodes, pods or the
 // API server, which neither az nor Terraform output says itself. A subnet
@@ -26,4 +30,37 @@ func SetPurposes(d *design.Design) {
 		}
 		mark(c.APIServer.VNetIntegrationSubnet, c.VNet, design.PurposeAPIServer)
 	}
+}
+
+// Subnet names Azure reserves for one service, lower case.
+var reservedSubnets = map[string]design.SubnetPurpose{
+	"azurefirewallsubnet":           design.PurposeFirewall,
+	"azurefirewallmanagementsubnet": design.PurposeFirewallManagement,
+	"azurebastionsubnet":            design.PurposeBastion,
+	"gatewaysubnet":                 design.PurposeGateway,
+}
+
+// Delegation targets, lower case, that say what a subnet is for. AKS
+// delegates both API server and pod subnets to managedClusters; SetPurposes
+// tells them apart by the cluster that names them.
+var delegationPurposes = map[string]design.SubnetPurpose{
+	"microsoft.containerservice/managedclusters":     design.PurposeAPIServer,
+	"microsoft.servicenetworking/trafficcontrollers": design.PurposeAppGatewayForContainers,
+}
+
+// PurposeFromSource infers a subnet's purpose from what every source
+// format records: a name Azure reserves (AzureFirewallSubnet, ...) wins,
+// then the first delegation that names a purpose. ok is false when neither
+// says anything, so the importer can look at its own hints (an Application
+// Gateway or private endpoints in the subnet) before settling on other.
+func PurposeFromSource(name string, delegations ...string) (p design.SubnetPurpose, ok bool) {
+	if p, ok := reservedSubnets[strings.ToLower(name)]; ok {
+		return p, true
+	}
+	for _, s := range delegations {
+		if p, ok := delegationPurposes[strings.ToLower(s)]; ok {
+			return p, true
+		}
+	}
+	return design.PurposeOther, false
 }

@@ -26,3 +26,26 @@ func TestSetPurposes(t *testing.T) {
 		}
 	}
 }
+
+func TestPurposeFromSource(t *testing.T) {
+	tests := []struct {
+		name        string
+		delegations []string
+		want        design.SubnetPurpose
+		ok          bool
+	}{
+		{"AzureFirewallSubnet", nil, design.PurposeFirewall, true},
+		{"gatewaysubnet", nil, design.PurposeGateway, true},
+		{"AzureBastionSubnet", []string{"Microsoft.ContainerService/managedClusters"}, design.PurposeBastion, true},
+		{"snet-api", []string{"Microsoft.Web/serverFarms", "Microsoft.ContainerService/managedClusters"}, design.PurposeAPIServer, true},
+		{"snet-alb", []string{"Microsoft.ServiceNetworking/trafficControllers"}, design.PurposeAppGatewayForContainers, true},
+		{"snet-nodes", nil, design.PurposeOther, false},
+		{"snet-web", []string{"Microsoft.Web/serverFarms"}, design.PurposeOther, false},
+	}
+	for _, tt := range tests {
+		got, ok := PurposeFromSource(tt.name, tt.delegations...)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("PurposeFromSource(%q, %q) = %q, %v; want %q, %v", tt.name, tt.delegations, got, ok, tt.want, tt.ok)
+		}
+	}
+}

@@ -176,20 +176,6 @@ func refName(doc *importer.Doc, path, id string) (string, []importer.Problem) {
 	return r.Name(), nil
 }
 
-// Reserved subnet names Azure requires for its own services.
-var reservedSubnets = map[string]design.SubnetPurpose{
-	"azurefirewallsubnet":           design.PurposeFirewall,
-	"azurefirewallmanagementsubnet": design.PurposeFirewallManagement,
-	"azurebastionsubnet":            design.PurposeBastion,
-	"gatewaysubnet":                 design.PurposeGateway,
-}
-
-// Delegation targets that say what a subnet is for.
-var delegationPurposes = map[string]design.SubnetPurpose{
-	"microsoft.containerservice/managedclusters":     design.PurposeAPIServer,
-	"microsoft.servicenetworking/trafficcontrollers": design.PurposeAppGatewayForContainers,
-}
-
 // inferPurpose guesses what a subnet is for from what az shows about it, in
 // this order:
 //
@@ -212,13 +198,8 @@ var delegationPurposes = map[string]design.SubnetPurpose{
 // a pod subnet; the join must override the inference for subnets that a
 // cluster names as its pod subnet.
 func inferPurpose(name string, delegations []string, hasAppGateway, hasPrivateEndpoints bool) design.SubnetPurpose {
-	if p, ok := reservedSubnets[strings.ToLower(name)]; ok {
+	if p, ok := importer.PurposeFromSource(name, delegations...); ok {
 		return p
-	}
-	for _, s := range delegations {
-		if p, ok := delegationPurposes[strings.ToLower(s)]; ok {
-			return p
-		}
 	}
 	if hasAppGateway {
 		return design.PurposeAppGateway

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/aksnet/aksnet/design"
+	"github.com/aksnet/aksnet/importer"
 )
 
 type tfVNet struct {
@@ -64,30 +65,9 @@ type tfAssociation struct {
 	PublicIPAddressID string `yaml:"public_ip_address_id"`
 }
 
-// Subnet names Azure reserves for one service.
-var reservedSubnets = map[string]design.SubnetPurpose{
-	"azurefirewallsubnet":           design.PurposeFirewall,
-	"azurefirewallmanagementsubnet": design.PurposeFirewallManagement,
-	"azurebastionsubnet":            design.PurposeBastion,
-	"gatewaysubnet":                 design.PurposeGateway,
-}
-
-// Delegations that say what a subnet is for. AKS delegates both API server
-// and pod subnets to managedClusters; setPurposes tells them apart by the
-// cluster that names them.
-var delegationPurposes = map[string]design.SubnetPurpose{
-	"microsoft.containerservice/managedclusters":     design.PurposeAPIServer,
-	"microsoft.servicenetworking/trafficcontrollers": design.PurposeAppGatewayForContainers,
-}
-
 func purposeOf(name string, delegation string) design.SubnetPurpose {
-	if p, ok := reservedSubnets[strings.ToLower(name)]; ok {
-		return p
-	}
-	if p, ok := delegationPurposes[strings.ToLower(delegation)]; ok {
-		return p
-	}
-	return design.PurposeOther
+	p, _ := importer.PurposeFromSource(name, delegation)
+	return p
 }
 
 func (cv *conv) vnet(r *resource) {
