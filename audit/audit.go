@@ -13,6 +13,7 @@ package audit
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/aksnet/aksnet/cidr"
@@ -85,20 +86,20 @@ type Service struct {
 // deterministic order: nodes, pods, Services, DNS, subnet usage, each in
 // input order.
 func Audit(d *design.Design, cluster string, obs Observed) []finding.Finding {
-	c := clusterByName(d, cluster)
-	if c == nil {
+	a := New(d, cluster)
+	if a == nil {
 		return nil
 	}
-	a := &auditor{d: d, c: c, obs: obs, nodes: map[string]*Node{}}
-	for i := range obs.Nodes {
-		a.nodes[obs.Nodes[i].Name] = &obs.Nodes[i]
+	for _, n := range obs.Nodes {
+		a.AddNode(n)
 	}
-	a.checkNodes()
-	a.checkPods()
-	a.checkServices()
-	a.checkDNS()
-	a.checkSubnetUsage()
-	return a.out
+	for _, s := range obs.Services {
+		a.AddService(s)
+	}
+	for _, p := range obs.Pods {
+		a.AddPod(p)
+	}
+	return a.Findings()
 }
 
 // Cluster returns the cluster of d called name, or nil.
@@ -113,15 +114,104 @@ func clusterByName(d *design.Design, name string) *design.Cluster {
 	return nil
 }
 
-type auditor struct {
-	d     *design.Design
-	c     *design.Cluster
-	obs   Observed
-	nodes map[string]*Node
-	out   []finding.Finding
+// MaxPodFindings is how many pods outside one range are reported one by
+// one; the rest are counted in one more finding, so an audit of a cluster
+// whose every pod is misaddressed stays readable and its memory bounded.
+const MaxPodFindings = 100
+
+// Auditor audits one cluster incrementally, so pods can be streamed
+// through it one at a time: add the nodes and Services (few), then the
+// pods, then call Findings. Nodes added after a pod that needed them are
+// still used: a pod whose node is unknown, in a mode where the node
+// decides the pod range, waits until Findings. An Auditor is not safe for
+// concurrent use.
+type Auditor struct {
+	d        *design.Design
+	c        *design.Cluster
+	obs      Observed       // nodes, Services and pods waiting for their node
+	nodes    map[string]int // index into obs.Nodes
+	pods     int
+	podOut   []finding.Finding
+	overflow map[string]*podOverflow // by range description
+	out      []finding.Finding
 }
 
-func (a *auditor) report(rule string, sev finding.Severity, subject, path, msg, fix string) {
+// podOverflow counts pods outside one range beyond MaxPodFindings.
+type podOverflow struct {
+	r     podRange
+	shown int    // listed one by one
+	count int    // beyond those
+	first string // first pod not listed
+}
+
+// New returns an Auditor for the cluster of d called cluster, or nil when
+// the design has no such cluster.
+func New(d *design.Design, cluster string) *Auditor {
+	c := clusterByName(d, cluster)
+	if c == nil {
+		return nil
+	}
+	return &Auditor{d: d, c: c, nodes: map[string]int{}, overflow: map[string]*podOverflow{}}
+}
+
+// AddNode records an observed node. A second node of the same name
+// replaces the first.
+func (a *Auditor) AddNode(n Node) {
+	if i, ok := a.nodes[n.Name]; ok {
+		a.obs.Nodes[i] = n
+		return
+	}
+	a.nodes[n.Name] = len(a.obs.Nodes)
+	a.obs.Nodes = append(a.obs.Nodes, n)
+}
+
+// node returns the observed node called name, or nil.
+func (a *Auditor) node(name string) *Node {
+	if i, ok := a.nodes[name]; ok {
+		return &a.obs.Nodes[i]
+	}
+	return nil
+}
+
+// AddService records an observed Service.
+func (a *Auditor) AddService(s Service) { a.obs.Services = append(a.obs.Services, s) }
+
+// AddPod checks one pod. Its findings are kept; the pod itself is not,
+// unless its node has not been seen yet and the pod range depends on it.
+func (a *Auditor) AddPod(p Pod) {
+	a.pods++
+	if p.HostNetwork || len(p.IPs) == 0 {
+		return
+	}
+	if a.needsNode() && a.node(p.NodeName) == nil && p.NodeName != "" {
+		a.obs.Pods = append(a.obs.Pods, p)
+		return
+	}
+	a.checkPod(&p)
+}
+
+// Pods returns how many pods were added.
+func (a *Auditor) Pods() int { return a.pods }
+
+// Findings runs the checks that need every node and Service and returns
+// all findings: nodes, pods, Services, DNS, subnet usage.
+func (a *Auditor) Findings() []finding.Finding {
+	waiting := a.obs.Pods
+	a.obs.Pods = nil
+	for i := range waiting {
+		a.checkPod(&waiting[i])
+	}
+	a.out = nil
+	a.checkNodes()
+	a.out = append(a.out, a.podOut...)
+	a.podSummaries()
+	a.checkServices()
+	a.checkDNS()
+	a.checkSubnetUsage()
+	return a.out
+}
+
+func (a *Auditor) report(rule string, sev finding.Severity, subject, path, msg, fix string) {
 	a.out = append(a.out, finding.Finding{
 		Rule: rule, Severity: sev, Subject: subject, Message: msg, Remediation: fix,
 		Location: a.d.Locate(path),
@@ -129,7 +219,7 @@ func (a *auditor) report(rule string, sev finding.Severity, subject, path, msg, 
 }
 
 // pool returns the design pool named by a node's agentpool label, or nil.
-func (a *auditor) pool(n *Node) *design.NodePool {
+func (a *Auditor) pool(n *Node) *design.NodePool {
 	if n == nil || n.Pool == "" {
 		return nil
 	}
@@ -141,11 +231,11 @@ func (a *auditor) pool(n *Node) *design.NodePool {
 	return nil
 }
 
-func (a *auditor) networkPath(field string) string {
+func (a *Auditor) networkPath(field string) string {
 	return design.Field(design.Field(a.c.Path, "network"), field)
 }
 
-func (a *auditor) checkNodes() {
+func (a *Auditor) checkNodes() {
 	for i := range a.obs.Nodes {
 		n := &a.obs.Nodes[i]
 		p := a.pool(n)
@@ -220,7 +310,7 @@ type podRange struct {
 	subject  string
 }
 
-func (a *auditor) podRangeFor(n *Node) (podRange, bool) {
+func (a *Auditor) podRangeFor(n *Node) (podRange, bool) {
 	m := a.c.IPAM()
 	switch {
 	case m == design.IPAMKubenet || m == design.IPAMOverlay:
@@ -253,25 +343,63 @@ func (a *auditor) podRangeFor(n *Node) (podRange, bool) {
 	return podRange{}, false
 }
 
-func (a *auditor) checkPods() {
-	for i := range a.obs.Pods {
-		pod := &a.obs.Pods[i]
-		if pod.HostNetwork || len(pod.IPs) == 0 {
+// needsNode reports whether a pod's range depends on its node's pool.
+func (a *Auditor) needsNode() bool {
+	m := a.c.IPAM()
+	return m != design.IPAMKubenet && m != design.IPAMOverlay
+}
+
+func (a *Auditor) checkPod(pod *Pod) {
+	if pod.HostNetwork || len(pod.IPs) == 0 {
+		return
+	}
+	r, ok := a.podRangeFor(a.node(pod.NodeName))
+	if !ok {
+		return
+	}
+	for _, ip := range pod.IPs {
+		if inAny(ip, r.prefixes) != outside {
 			continue
 		}
-		r, ok := a.podRangeFor(a.nodes[pod.NodeName])
-		if !ok {
-			continue
-		}
-		for _, ip := range pod.IPs {
-			if inAny(ip, r.prefixes) != outside {
-				continue
+		key := r.what
+		if o := a.overflow[key]; o != nil && o.shown >= MaxPodFindings {
+			if o.count == 0 {
+				o.first = pod.Namespace + "/" + pod.Name
 			}
-			a.report(RulePodIPOutsideRange, finding.Error, r.subject, r.path,
-				fmt.Sprintf("pod %s/%s on node %s has IP %s, outside the %s (%s) of cluster %s",
-					pod.Namespace, pod.Name, orDash(pod.NodeName), ip, r.what, prefixList(r.prefixes), a.c.Name),
-				"Find out which CNI configuration gave the pod this address, and make the design's pod range match the deployed one (or fix the cluster).")
+			o.count++
+			continue
 		}
+		if a.overflow[key] == nil {
+			a.overflow[key] = &podOverflow{r: r}
+		}
+		a.overflow[key].shown++
+		a.podOut = append(a.podOut, finding.Finding{
+			Rule: RulePodIPOutsideRange, Severity: finding.Error, Subject: r.subject, Location: a.d.Locate(r.path),
+			Message: fmt.Sprintf("pod %s/%s on node %s has IP %s, outside the %s (%s) of cluster %s",
+				pod.Namespace, pod.Name, orDash(pod.NodeName), ip, r.what, prefixList(r.prefixes), a.c.Name),
+			Remediation: podFix,
+		})
+	}
+}
+
+const podFix = "Find out which CNI configuration gave the pod this address, and make the design's pod range match the deployed one (or fix the cluster)."
+
+// podSummaries adds one finding per range with more misaddressed pods than
+// MaxPodFindings.
+func (a *Auditor) podSummaries() {
+	keys := make([]string, 0, len(a.overflow))
+	for k, o := range a.overflow {
+		if o.count > 0 {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		o := a.overflow[k]
+		a.report(RulePodIPOutsideRange, finding.Error, o.r.subject, o.r.path,
+			fmt.Sprintf("%d more pod addresses (from pod %s on) are outside the %s (%s) of cluster %s; only the first %d are listed",
+				o.count, o.first, o.r.what, prefixList(o.r.prefixes), a.c.Name, o.shown),
+			podFix)
 	}
 }
 
@@ -282,14 +410,14 @@ func orDash(s string) string {
 	return s
 }
 
-func (a *auditor) serviceCIDRPath() string {
+func (a *Auditor) serviceCIDRPath() string {
 	if len(a.c.Network.ServiceCIDRs) == 0 {
 		return design.Field(a.c.Path, "network")
 	}
 	return a.networkPath("serviceCidrs")
 }
 
-func (a *auditor) checkServices() {
+func (a *Auditor) checkServices() {
 	cidrs := a.c.ServiceCIDRs()
 	for i := range a.obs.Services {
 		svc := &a.obs.Services[i]
@@ -305,7 +433,7 @@ func (a *auditor) checkServices() {
 	}
 }
 
-func (a *auditor) checkDNS() {
+func (a *Auditor) checkDNS() {
 	want := a.c.DNSServiceIP()
 	for i := range a.obs.Services {
 		svc := &a.obs.Services[i]
@@ -343,7 +471,7 @@ type subnetNodes struct {
 	counts []int
 }
 
-func (a *auditor) checkSubnetUsage() {
+func (a *Auditor) checkSubnetUsage() {
 	var subs []*subnetNodes
 	for i := range a.c.NodePools {
 		p := &a.c.NodePools[i]
@@ -375,7 +503,7 @@ func (a *auditor) checkSubnetUsage() {
 	}
 }
 
-func (a *auditor) subnetUsage(sn *subnetNodes) {
+func (a *Auditor) subnetUsage(sn *subnetNodes) {
 	var usable, used, surge uint64
 	for _, p := range sn.subnet.AddressPrefixes {
 		if p.Addr().Is4() {
