@@ -8,8 +8,8 @@
 // other kinds (Namespaces, Endpoints, ...) are skipped. Items are decoded
 // with the k8s.io/api core/v1 types.
 //
-// The whole document is held in memory; streaming very large pod lists is
-// not done yet.
+// JSON is decoded with a streaming decoder, one item at a time (Stream), so
+// a pod list of any length is read with bounded memory. YAML is read whole.
 package kubectl
 
 import (
@@ -39,14 +39,30 @@ type typeMeta struct {
 }
 
 // Decode reads one kubectl output document (JSON or YAML) named name and
-// returns the nodes, pods and Services it lists. Errors name the file and,
+// returns the nodes, pods and Services it lists; Stream does the same
+// without holding them. Errors name the file and,
 // for a bad item, its index and name.
 func Decode(name string, data []byte) (audit.Observed, error) {
 	var obs audit.Observed
+	if t := bytes.TrimLeft(bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF}), " \t\r\n"); len(t) > 0 && t[0] == '{' {
+		err := Stream(name, bytes.NewReader(data), Handler{
+			Node:    func(n audit.Node) error { obs.Nodes = append(obs.Nodes, n); return nil },
+			Pod:     func(p audit.Pod) error { obs.Pods = append(obs.Pods, p); return nil },
+			Service: func(s audit.Service) error { obs.Services = append(obs.Services, s); return nil },
+		})
+		return obs, err
+	}
 	js, err := toJSON(data)
 	if err != nil {
 		return obs, fmt.Errorf("%s: not JSON or YAML: %w", name, err)
 	}
+	return decodeWhole(name, js)
+}
+
+// decodeWhole decodes a JSON document held in memory: the envelope, then
+// every item. Stream does the same one item at a time.
+func decodeWhole(name string, js []byte) (audit.Observed, error) {
+	var obs audit.Observed
 	var env list
 	if err := json.Unmarshal(js, &env); err != nil {
 		return obs, fmt.Errorf("%s: not kubectl output: %w", name, err)
@@ -112,37 +128,61 @@ func toJSON(data []byte) ([]byte, error) {
 func decodeItem(obs *audit.Observed, kind string, raw []byte) error {
 	switch kind {
 	case "Node":
-		var n corev1.Node
-		if err := json.Unmarshal(raw, &n); err != nil {
-			return fmt.Errorf("Node: %w", err)
-		}
-		v, err := node(&n)
+		v, err := decodeNode(raw)
 		if err != nil {
-			return fmt.Errorf("node %s: %w", n.Name, err)
+			return err
 		}
 		obs.Nodes = append(obs.Nodes, v)
 	case "Pod":
-		var p corev1.Pod
-		if err := json.Unmarshal(raw, &p); err != nil {
-			return fmt.Errorf("Pod: %w", err)
-		}
-		v, err := pod(&p)
+		v, err := decodePod(raw)
 		if err != nil {
-			return fmt.Errorf("pod %s/%s: %w", p.Namespace, p.Name, err)
+			return err
 		}
 		obs.Pods = append(obs.Pods, v)
 	case "Service":
-		var s corev1.Service
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return fmt.Errorf("Service: %w", err)
-		}
-		v, err := service(&s)
+		v, err := decodeService(raw)
 		if err != nil {
-			return fmt.Errorf("Service %s/%s: %w", s.Namespace, s.Name, err)
+			return err
 		}
 		obs.Services = append(obs.Services, v)
 	}
 	return nil
+}
+
+func decodeNode(raw []byte) (audit.Node, error) {
+	var n corev1.Node
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return audit.Node{}, fmt.Errorf("Node: %w", err)
+	}
+	v, err := node(&n)
+	if err != nil {
+		return v, fmt.Errorf("node %s: %w", n.Name, err)
+	}
+	return v, nil
+}
+
+func decodePod(raw []byte) (audit.Pod, error) {
+	var p corev1.Pod
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return audit.Pod{}, fmt.Errorf("Pod: %w", err)
+	}
+	v, err := pod(&p)
+	if err != nil {
+		return v, fmt.Errorf("pod %s/%s: %w", p.Namespace, p.Name, err)
+	}
+	return v, nil
+}
+
+func decodeService(raw []byte) (audit.Service, error) {
+	var s corev1.Service
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return audit.Service{}, fmt.Errorf("Service: %w", err)
+	}
+	v, err := service(&s)
+	if err != nil {
+		return v, fmt.Errorf("Service %s/%s: %w", s.Namespace, s.Name, err)
+	}
+	return v, nil
 }
 
 func node(n *corev1.Node) (audit.Node, error) {
