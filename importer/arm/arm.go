@@ -119,7 +119,7 @@ type conv struct {
 	unknowns int
 	// skipped holds the lower-case keys of objects left out because a
 	// value they need is unknown: "vnet/NAME", "subnet/VNET/NAME",
-	// "cluster/NAME".
+	// "cluster/NAME", "routetable/NAME", "natgateway/NAME".
 	skipped map[string]bool
 	// droppedPools counts, per lower-case cluster name, the node pools
 	// left out as unknown.
@@ -616,6 +616,7 @@ func Import(docs []*importer.Doc) (*design.Design, []importer.Problem, error) {
 		}
 	}
 	if len(c.probs) == 0 {
+		c.dropRouteTables()
 		c.joinPeerings()
 		c.attachments()
 		c.finishClusters()
@@ -686,15 +687,16 @@ var handlers = map[string]func(*conv, resource){
 }
 
 // typeOrder is the order resources are converted in: parents before
-// children, and everything a cluster refers to before clusters.
+// children, what subnets attach (route tables, NAT gateways, NSGs) before
+// VNets, and everything a cluster refers to before clusters.
 var typeOrder = []string{
-	"microsoft.network/virtualnetworks",
-	"microsoft.network/virtualnetworks/subnets",
 	"microsoft.network/routetables",
 	"microsoft.network/routetables/routes",
 	"microsoft.network/natgateways",
 	"microsoft.network/networksecuritygroups",
 	"microsoft.network/networksecuritygroups/securityrules",
+	"microsoft.network/virtualnetworks",
+	"microsoft.network/virtualnetworks/subnets",
 	"microsoft.network/virtualnetworks/virtualnetworkpeerings",
 	"microsoft.network/privatednszones",
 	"microsoft.network/privatednszones/virtualnetworklinks",
@@ -762,6 +764,9 @@ func (c *conv) checkParamShape(doc *importer.Doc, base string, file bool) {
 		name, p := m.Content[i].Value, m.Content[i+1]
 		_, v := lookupKey(p, "value")
 		_, r := lookupKey(p, "reference")
+		if p.Kind == yaml.MappingNode && !file && v == nil && r == nil {
+			continue // az deployment show leaves out the values of secure parameters
+		}
 		if p.Kind != yaml.MappingNode || (v == nil && r == nil) {
 			c.probs = append(c.probs, importer.Problem{File: doc.File, Line: p.Line, Path: design.Field(base, name),
 				Msg:  fmt.Sprintf("parameter %q: want an object with a value, got %s", name, kindName(p)),

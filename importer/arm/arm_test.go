@@ -409,6 +409,8 @@ func TestImportInvalid(t *testing.T) {
 			{"invalid-no-resources.json", "", `{`, "template has no resources", `"resources"`}}},
 		{"undeclared parameter in an expression", []string{"invalid-undeclared.json"}, []want{
 			{"invalid-undeclared.json", `"addressPrefixes"`, `vnetPrefx`, `parameter "vnetPrefx" is not declared`, `did you mean "vnetPrefix"?`}}},
+		{"route table in another template", []string{"invalid-missing-routetable.json"}, []want{
+			{"invalid-missing-routetable.json", `"routeTable"`, `"id"`, "subnet vnet-shop-weu/snet-nodes uses route table rt-egress-weu, which is not among the inputs", "add the template that declares it"}}},
 		{"parameters file without template", []string{"aks-overlay.parameters.json"}, []want{
 			{"aks-overlay.parameters.json", "", "{", "no ARM template among the inputs", "pass the template"}}},
 		{"az output among templates", []string{"aks-overlay.json", "invalid-not-arm.json"}, []want{
@@ -530,4 +532,120 @@ func TestWarnings(t *testing.T) {
 	}
 	eq(t, "outbound from if()", c.Outbound.Type, design.OutboundUserDefinedRouting)
 	eq(t, "region", v.Region, UnknownRegion)
+}
+
+// TestSymbolicNames checks templates with languageVersion 2.0, whose
+// resources are an object of symbolic names, and existing resources, which
+// are references rather than deployments.
+func TestSymbolicNames(t *testing.T) {
+	const tmpl = `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "languageVersion": "2.0",
+  "contentVersion": "1.0.0.0",
+  "resources": {
+    "hub": {
+      "existing": true,
+      "type": "Microsoft.Network/virtualNetworks",
+      "apiVersion": "2024-05-01",
+      "name": "vnet-hub"
+    },
+    "spoke": {
+      "type": "Microsoft.Network/virtualNetworks",
+      "apiVersion": "2024-05-01",
+      "name": "vnet-spoke",
+      "location": "swedencentral",
+      "properties": {
+        "addressSpace": {"addressPrefixes": ["10.5.0.0/16"]},
+        "subnets": [{"name": "snet-a", "properties": {"addressPrefix": "10.5.0.0/24"}}]
+      }
+    },
+    "toHub": {
+      "type": "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
+      "apiVersion": "2024-05-01",
+      "name": "vnet-spoke/to-hub",
+      "properties": {"remoteVirtualNetwork": {"id": "[resourceId('Microsoft.Network/virtualNetworks', 'vnet-hub')]"}}
+    }
+  }
+}`
+	doc, err := Parse("sym.json", []byte(tmpl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, warns, err := Import([]*importer.Doc{doc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Spec.VNets) != 1 || d.Spec.VNets[0].Name != "vnet-spoke" || len(d.Spec.VNets[0].Subnets) != 1 {
+		t.Errorf("VNets: got %+v, want only vnet-spoke (the hub is an existing resource)", d.Spec.VNets)
+	}
+	if loc := d.Locate("spec.vnets[0].subnets[0].addressPrefixes[0]"); loc.Line != 19 || loc.Path != "resources.spoke.properties.subnets[0].properties.addressPrefix" {
+		t.Errorf("subnet prefix located at %d %s, want 19 resources.spoke.properties.subnets[0].properties.addressPrefix", loc.Line, loc.Path)
+	}
+	// The peering to the hub cannot be checked: the hub's ranges are not here.
+	if len(d.Spec.Peerings) != 0 || len(warns) != 1 || warns[0].Line != 22 || !strings.Contains(warns[0].Msg, "VNet vnet-hub is not among the inputs") {
+		t.Errorf("got peerings %+v and warnings %v, want one warning at line 22", d.Spec.Peerings, warns)
+	}
+}
+
+// TestUnknownCascades checks that an object with a value known only at
+// deployment is left out together with everything that depends on it,
+// rather than checked as if the value were absent.
+func TestUnknownCascades(t *testing.T) {
+	const tmpl = `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "resources": [
+    {"type": "Microsoft.Network/routeTables", "name": "rt-egress", "location": "westus3",
+     "properties": {"routes": [{"name": "default", "properties": {"addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance",
+       "nextHopIpAddress": "[reference('afw').ipConfigurations[0].properties.privateIPAddress]"}}]}},
+    {"type": "Microsoft.Network/routeTables", "name": "rt-other", "location": "westus3", "properties": {}},
+    {"type": "Microsoft.Network/virtualNetworks", "name": "vnet-a", "location": "westus3",
+     "properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/16"]}, "subnets": [
+       {"name": "snet-nodes", "properties": {"addressPrefix": "10.1.0.0/24", "routeTable": {"id": "[resourceId('Microsoft.Network/routeTables', 'rt-egress')]"}}},
+       {"name": "snet-other", "properties": {"addressPrefix": "10.1.1.0/24", "routeTable": {"id": "[resourceId('Microsoft.Network/routeTables', 'rt-other')]"}}}]}},
+    {"type": "Microsoft.ContainerService/managedClusters", "name": "aks-a", "location": "westus3",
+     "properties": {"kubernetesVersion": "1.33", "networkProfile": {"networkPlugin": "azure", "networkPluginMode": "overlay", "outboundType": "userDefinedRouting"},
+       "agentPoolProfiles": [{"name": "system", "mode": "System", "count": 3,
+         "vnetSubnetID": "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet-a', 'snet-nodes')]"}]}},
+    {"type": "Microsoft.ContainerService/managedClusters", "name": "aks-b", "location": "westus3",
+     "properties": {"kubernetesVersion": "1.33", "networkProfile": {"networkPlugin": "[reference('x').plugin]"},
+       "agentPoolProfiles": [{"name": "system", "mode": "System", "count": 3,
+         "vnetSubnetID": "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet-a', 'snet-other')]"}]}}
+  ]
+}`
+	doc, err := Parse("cascade.json", []byte(tmpl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, warns, err := Import([]*importer.Doc{doc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range warns {
+		got = append(got, fmt.Sprintf("%d: %s", w.Line, w.Msg))
+	}
+	want := []string{
+		"5: route table rt-egress is not checked: its route default is known only at deployment",
+		"6: [reference('afw').ipConfigurations[0].properties.privateIPAddress]: reference() is known only at deployment; the value is not checked",
+		"10: subnet vnet-a/snet-nodes is not checked: its route table rt-egress is not checked",
+		"12: managed cluster aks-a is not checked: none of its node pools can be checked",
+		"14: node pool system of aks-a is not checked: its subnet vnet-a/snet-nodes is not checked",
+		"16: managed cluster aks-b is not checked: part of its network or API server profile is known only at deployment",
+		"17: [reference('x').plugin]: reference() is known only at deployment; the value is not checked",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(d.Spec.RouteTables) != 1 || d.Spec.RouteTables[0].Name != "rt-other" || d.Spec.RouteTables[0].Path != "spec.routeTables[0]" {
+		t.Errorf("route tables: got %+v, want only rt-other, renumbered", d.Spec.RouteTables)
+	}
+	if loc := d.Locate("spec.routeTables[0].name"); loc.Line != 7 {
+		t.Errorf("rt-other located at line %d, want 7", loc.Line)
+	}
+	if len(d.Spec.VNets[0].Subnets) != 1 || d.Spec.VNets[0].Subnets[0].Name != "snet-other" {
+		t.Errorf("subnets: got %+v, want only snet-other", d.Spec.VNets[0].Subnets)
+	}
+	if len(d.Spec.Clusters) != 0 {
+		t.Errorf("clusters: got %+v, want none", d.Spec.Clusters)
+	}
 }

@@ -57,6 +57,14 @@ func (c *conv) cluster(r resource) {
 	if ap, ok := c.get(props, "apiServerAccessProfile"); ok && c.object(ap, "apiServerAccessProfile") {
 		c.apiServer(&cl, ap)
 	}
+	if c.unknownSince(mark) {
+		// Left unset, an unknown network setting would read as the AKS
+		// default, and the rules would check what is not so.
+		c.warn(r.v, "", "managed cluster %s is not checked: part of its network or API server profile is known only at deployment", r.name)
+		c.skip("cluster/" + r.name)
+		c.forget(dp)
+		return
+	}
 	if pools, ok := c.get(props, "agentPoolProfiles"); ok {
 		c.record(df("nodePools"), pools)
 		for _, p := range c.list(pools, "agentPoolProfiles") {
@@ -216,14 +224,14 @@ func (c *conv) network(cl *design.Cluster, np value) {
 		{"managedOutboundIPs.countIPv6", "outboundIPv6s"},
 		{"allocatedOutboundPorts", "allocatedOutboundPorts"},
 		{"idleTimeoutInMinutes", "idleTimeoutMinutes"},
-	}); got != nil && len(got) > 0 {
+	}); len(got) > 0 {
 		cl.Outbound.LoadBalancer = &design.LoadBalancerProfile{OutboundIPs: got["outboundIPs"], OutboundIPv6s: got["outboundIPv6s"],
 			AllocatedOutboundPorts: got["allocatedOutboundPorts"], IdleTimeoutMinutes: got["idleTimeoutMinutes"]}
 	}
 	if got := profile("natGatewayProfile", "natGateway", [][3]string{
 		{"managedOutboundIPProfile.count", "outboundIPs"},
 		{"idleTimeoutInMinutes", "idleTimeoutMinutes"},
-	}); got != nil && len(got) > 0 {
+	}); len(got) > 0 {
 		cl.Outbound.NATGateway = &design.ManagedNATProfile{OutboundIPs: got["outboundIPs"], IdleTimeoutMinutes: got["idleTimeoutMinutes"]}
 	}
 }
@@ -289,6 +297,7 @@ func (c *conv) pool(cl *design.Cluster, dp, name string, obj, nameV, p value) (d
 		c.forget(dp)
 		return design.NodePool{}, false
 	}
+	first := c.unknowns
 	if v, ok := c.get(p, "mode"); ok {
 		if x, ok := enum[design.PoolMode](c, v, "mode", nil); ok {
 			np.Mode = x
@@ -387,6 +396,9 @@ func (c *conv) pool(cl *design.Cluster, dp, name string, obj, nameV, p value) (d
 			np.MaxUnavailable = s
 			c.record(df("maxUnavailable"), v)
 		}
+	}
+	if c.unknownSince(first) {
+		return drop("part of it is known only at deployment")
 	}
 	return np, true
 }

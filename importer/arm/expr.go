@@ -117,6 +117,17 @@ type scope struct {
 	// params are searched from the last to the first; the first set that
 	// has a parameter supplies it.
 	params []paramSet
+	// memo holds the result of every expression evaluated so far: an
+	// expression's value does not depend on where it is used, and a
+	// variable used twice by a variable used twice (and so on) must not
+	// cost an exponential number of evaluations.
+	memo map[*yaml.Node]memoEntry
+}
+
+type memoEntry struct {
+	v    value
+	err  error
+	busy bool // being evaluated: meeting it again is a loop
 }
 
 // section returns the template's parameters or variables object, or nil.
@@ -141,34 +152,52 @@ func isExpr(s string) bool {
 // resolve evaluates v while it is an expression string, following
 // parameters and variables to where their values are written.
 func (sc *scope) resolve(v value, depth int) (value, error) {
-	for ; ; depth++ {
-		if depth > maxDepth {
-			return v, bad("break the loop between the variables", "expressions refer to each other in a loop or nest too deeply")
-		}
-		n := v.node
-		if !v.tmpl || n == nil || n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
-			return v, nil
-		}
-		s := n.Value
-		if strings.HasPrefix(s, "[[") && strings.HasSuffix(s, "]") {
-			lit := *n
-			lit.Value = s[1:]
-			return value{node: &lit, doc: v.doc, path: v.path}, nil
-		}
-		if !isExpr(s) {
-			return v, nil
-		}
-		e, err := parseExpr(s[1 : len(s)-1])
-		if err != nil {
-			return v, place(bad("check the brackets, quotes and commas of the expression", "cannot parse the expression: %v", err), v)
-		}
-		next, err := sc.eval(e, v, depth+1)
-		if err != nil {
-			return v, place(err, v)
-		}
-		v = next
+	if depth > maxDepth {
+		return v, bad("simplify the expression", "expressions nest too deeply")
 	}
+	n := v.node
+	if !v.tmpl || n == nil || n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
+		return v, nil
+	}
+	s := n.Value
+	if strings.HasPrefix(s, "[[") && strings.HasSuffix(s, "]") {
+		lit := *n
+		lit.Value = s[1:]
+		return value{node: &lit, doc: v.doc, path: v.path}, nil
+	}
+	if !isExpr(s) {
+		return v, nil
+	}
+	if m, ok := sc.memo[n]; ok {
+		if m.busy {
+			return v, place(bad("break the loop between the variables", "expressions refer to each other in a loop"), v)
+		}
+		return m.v, m.err
+	}
+	if sc.memo == nil {
+		sc.memo = map[*yaml.Node]memoEntry{}
+	}
+	sc.memo[n] = memoEntry{busy: true}
+	var out value
+	e, err := parseExpr(s[1 : len(s)-1])
+	if err != nil {
+		err = bad("check the brackets, quotes and commas of the expression", "cannot parse the expression: %v", err)
+	} else if out, err = sc.eval(e, v, depth+1); err == nil {
+		out, err = sc.resolve(out, depth+1)
+	}
+	if err != nil {
+		out, err = v, place(err, v)
+	}
+	sc.memo[n] = memoEntry{v: out, err: err}
+	return out, err
 }
+
+// Bounds on computed values, so that a template cannot make the evaluation
+// run out of memory.
+const (
+	maxValueLen  = 1 << 20
+	maxListItems = 1 << 16
+)
 
 // expr is a parsed expression: a string, number or boolean literal, or a
 // function call followed by property and index accessors.
@@ -536,6 +565,9 @@ func (sc *scope) call(e *expr, at value, depth int) (value, error) {
 					return at, bad("", "concat() mixes lists and strings (argument %d)", i+1)
 				}
 				items = append(items, a.elems()...)
+				if len(items) > maxListItems {
+					return at, bad("", "concat() builds a list of more than %d elements", maxListItems)
+				}
 			}
 			return synthList(at, items), nil
 		}
@@ -546,6 +578,9 @@ func (sc *scope) call(e *expr, at value, depth int) (value, error) {
 				return at, err
 			}
 			b.WriteString(s)
+			if b.Len() > maxValueLen {
+				return at, bad("", "concat() builds a string of more than %d bytes", maxValueLen)
+			}
 		}
 		return synth(at, "!!str", b.String()), nil
 	case "format":
@@ -630,12 +665,16 @@ func (sc *scope) call(e *expr, at value, depth int) (value, error) {
 			seps = []string{d}
 		}
 		var items []value
-		for _, part := range splitAny(s, seps) {
+		parts := splitAny(s, seps)
+		if len(parts) > maxListItems {
+			return at, bad("", "split() makes more than %d parts", maxListItems)
+		}
+		for _, part := range parts {
 			items = append(items, synth(at, "!!str", part))
 		}
 		return synthList(at, items), nil
 	case "createarray":
-		return synthList(at, args), nil
+		return synthList(at, append([]value{}, args...)), nil
 	case "cidrsubnet":
 		if err := nargs(3, 3); err != nil {
 			return at, err
@@ -689,6 +728,9 @@ func format(f string, n int, arg func(int) (string, error)) (string, error) {
 				return "", err
 			}
 			b.WriteString(s)
+			if b.Len() > maxValueLen {
+				return "", bad("", "format() builds a string of more than %d bytes", maxValueLen)
+			}
 			i += j
 		default:
 			b.WriteByte(f[i])

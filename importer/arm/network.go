@@ -97,12 +97,15 @@ func (c *conv) addSubnet(vn *design.VNet, name string, obj, nameV, props value) 
 	c.record(design.Field(dp, "name"), nameV)
 	var delegations []string
 	mark := c.unknowns
+	skip := func(why string) {
+		c.warn(obj, "", "subnet %s/%s is not checked: %s", vn.Name, name, why)
+		c.skip("subnet/" + vn.Name + "/" + name)
+		c.forget(dp)
+	}
 	if props.node != nil && c.object(props, "properties") {
 		s.AddressPrefixes = c.prefixes(props, "addressPrefixes", "addressPrefix", design.Field(dp, "addressPrefixes"), false)
 		if c.unknownSince(mark) {
-			c.warn(obj, "", "subnet %s/%s is not checked: its address prefix is known only at deployment", vn.Name, name)
-			c.skip("subnet/" + vn.Name + "/" + name)
-			c.forget(dp)
+			skip("its address prefix is known only at deployment")
 			return
 		}
 		if dl, ok := c.get(props, "delegations"); ok {
@@ -130,6 +133,19 @@ func (c *conv) addSubnet(vn *design.VNet, name string, obj, nameV, props value) 
 			s.NATGateway = n
 			c.record(design.Field(dp, "natGateway"), v)
 		}
+	}
+	// Left unset, an unknown route table or NAT gateway would read as
+	// none, and the egress rules would report what is not so.
+	switch {
+	case c.unknownSince(mark):
+		skip("its route table, NAT gateway, NSG or delegation is known only at deployment")
+		return
+	case s.RouteTable != "" && c.isSkipped("routetable/"+s.RouteTable):
+		skip("its route table " + s.RouteTable + " is not checked")
+		return
+	case s.NATGateway != "" && c.isSkipped("natgateway/"+s.NATGateway):
+		skip("its NAT gateway " + s.NATGateway + " is not checked")
+		return
 	}
 	s.Purpose, _ = importer.PurposeFromSource(name, delegations...)
 	c.record(design.Field(dp, "purpose"), obj)
@@ -190,7 +206,13 @@ func (c *conv) routeTable(r resource) {
 	c.record(design.Field(dp, "name"), r.nameV)
 	c.d.Spec.RouteTables = append(c.d.Spec.RouteTables, design.RouteTable{Name: r.name, Path: dp})
 	rt := &c.d.Spec.RouteTables[len(c.d.Spec.RouteTables)-1]
+	mark := c.unknowns
 	props, ok := c.properties(r)
+	if c.unknownSince(mark) {
+		c.warn(r.v, "", "route table %s is not checked: its routes are known only at deployment", r.name)
+		c.skip("routetable/" + r.name)
+		return
+	}
 	if !ok {
 		return
 	}
@@ -257,7 +279,10 @@ func (c *conv) addRoute(rt *design.RouteTable, name string, obj, nameV, props va
 		}
 	}
 	if c.unknownSince(mark) {
-		c.warn(obj, "", "route %s/%s is not checked: part of it is known only at deployment", rt.Name, name)
+		// A route table with a route left out would read as one without
+		// it; the table is not checked, nor are the subnets using it.
+		c.warn(obj, "", "route table %s is not checked: its route %s is known only at deployment", rt.Name, name)
+		c.skip("routetable/" + rt.Name)
 		c.forget(dp)
 		return
 	}
@@ -278,6 +303,9 @@ func (c *conv) routeResource(r resource) {
 		c.problem(r.nameV, "add the template that declares the route table", "route %s belongs to route table %s, which is not among the inputs", name, table)
 		return
 	}
+	if c.isSkipped("routetable/" + table) {
+		return
+	}
 	props, _ := c.properties(r)
 	c.addRoute(rt, name, r.v, r.nameV, props)
 }
@@ -291,6 +319,15 @@ func (c *conv) natGateway(r resource) {
 	ng := design.NATGateway{Name: r.name, Path: dp}
 	c.record(dp, r.v)
 	c.record(design.Field(dp, "name"), r.nameV)
+	mark := c.unknowns
+	defer func() {
+		if c.unknownSince(mark) {
+			c.warn(r.v, "", "NAT gateway %s is not checked: part of it is known only at deployment", r.name)
+			c.skip("natgateway/" + r.name)
+			c.forget(dp)
+			c.d.Spec.NATGateways = c.d.Spec.NATGateways[:len(c.d.Spec.NATGateways)-1]
+		}
+	}()
 	if v, ok := c.path(r.v, "sku.name"); ok {
 		if s, ok := enum[design.NATGatewaySKU](c, v, "sku.name", nil); ok {
 			ng.SKU = s
@@ -747,25 +784,28 @@ func (c *conv) zoneGroup(r resource) {
 }
 
 // attachments handles subnet references to route tables, NAT gateways and
-// NSGs the inputs do not declare (they may live in another template): the
-// reference is dropped with a warning, so egress through it is not
-// checked. An NSG is only named by the rules, so it is added by name.
+// NSGs the inputs do not declare. Route tables and NAT gateways decide
+// egress, so their absence is a problem (as for az output): checked
+// without them, the subnet would read as having none. NSGs are only named
+// by the rules, so a referenced NSG is added by name.
 func (c *conv) attachments() {
+	seen := map[string]bool{}
 	for vi := range c.d.Spec.VNets {
 		v := &c.d.Spec.VNets[vi]
 		for si := range v.Subnets {
 			s := &v.Subnets[si]
-			drop := func(field, what string, name *string, found bool) {
-				if *name == "" || found {
+			missing := func(field, what, name string, found bool) {
+				if name == "" || found || seen[what+"/"+name] {
 					return
 				}
-				c.warnAt(design.Field(s.Path, field), "add the template that declares it",
-					"subnet %s/%s uses %s %s, which is not among the inputs; egress through it is not checked", v.Name, s.Name, what, *name)
-				*name = ""
-				delete(c.d.Sources, design.Field(s.Path, field))
+				seen[what+"/"+name] = true
+				loc := c.d.Locate(design.Field(s.Path, field))
+				c.probs = append(c.probs, importer.Problem{File: loc.File, Line: loc.Line, Path: loc.Path,
+					Msg:  "subnet " + v.Name + "/" + s.Name + " uses " + what + " " + name + ", which is not among the inputs",
+					Hint: "add the template that declares it (egress cannot be checked without it), or check the name in the resource ID"})
 			}
-			drop("routeTable", "route table", &s.RouteTable, c.d.RouteTableByName(s.RouteTable) != nil)
-			drop("natGateway", "NAT gateway", &s.NATGateway, c.d.NATGatewayByName(s.NATGateway) != nil)
+			missing("routeTable", "route table", s.RouteTable, c.d.RouteTableByName(s.RouteTable) != nil)
+			missing("natGateway", "NAT gateway", s.NATGateway, c.d.NATGatewayByName(s.NATGateway) != nil)
 			if s.NSG != "" && c.d.NSGByName(s.NSG) == nil {
 				path := design.Index("spec.networkSecurityGroups", len(c.d.Spec.NSGs))
 				c.d.Spec.NSGs = append(c.d.Spec.NSGs, design.NSG{Name: s.NSG, Path: path})
@@ -774,6 +814,28 @@ func (c *conv) attachments() {
 			}
 		}
 	}
+}
+
+// dropRouteTables removes the route tables left out as unknown (no subnet
+// of the design uses them: those subnets were left out too) and renumbers
+// the others.
+func (c *conv) dropRouteTables() {
+	kept := c.d.Spec.RouteTables[:0]
+	for _, rt := range c.d.Spec.RouteTables {
+		if c.isSkipped("routetable/" + rt.Name) {
+			c.forget(rt.Path)
+			continue
+		}
+		if to := design.Index("spec.routeTables", len(kept)); to != rt.Path {
+			c.move(rt.Path, to)
+			for i := range rt.Routes {
+				rt.Routes[i].Path = to + strings.TrimPrefix(rt.Routes[i].Path, rt.Path)
+			}
+			rt.Path = to
+		}
+		kept = append(kept, rt)
+	}
+	c.d.Spec.RouteTables = kept
 }
 
 // danglingSubnets reports cluster subnet references to VNets the inputs
