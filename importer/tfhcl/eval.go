@@ -23,9 +23,15 @@ import (
 // function, so the attribute that ends up unknown can say what made it so.
 //
 // An unknown ID of a resource of the same configuration is not a dead end:
-// its mark names the resource (ref), so an attribute such as vnet_subnet_id
-// = azurerm_subnet.nodes.id is joined to that resource by its address, as
-// the plan importer does through a plan's configuration references.
+// the unknown value carries the resource's address in a refinement (a
+// known prefix of the unknown string, see idValue), so an attribute such
+// as vnet_subnet_id = azurerm_subnet.nodes.id is joined to that resource
+// by its address, as the plan importer does through a plan's configuration
+// references. The refinement, unlike a mark, survives only where the value
+// passes unchanged (locals, the chosen branch of a conditional, a list
+// element) and is lost when an operation makes a new value from it: HCL
+// gives the result of a conditional the marks of both branches, so marks
+// cannot say which branch a value came from.
 
 // unknownMark marks a value aksnet cannot know.
 type unknownMark struct {
@@ -36,6 +42,20 @@ type unknownMark struct {
 	why string
 	// at is where the unknown value enters the configuration.
 	at hcl.Range
+}
+
+// failedMark marks the value of an expression that could not be
+// evaluated: the error is already a problem, so the unknown value needs no
+// warning of its own.
+type failedMark struct{}
+
+var failed = cty.DynamicVal.Mark(failedMark{})
+
+// hasFailed reports whether a value depends on an expression that failed.
+func hasFailed(v cty.Value) bool {
+	_, marks := v.UnmarkDeep()
+	_, ok := marks[failedMark{}]
+	return ok
 }
 
 // Evaluation states of a lazily computed value.
@@ -55,7 +75,9 @@ type slot struct {
 // the import run without end.
 const (
 	maxSteps     = 200_000
-	maxInstances = 4096
+	maxInstances = 3000
+	// maxTotal bounds the instances of the resource types aksnet reads.
+	maxTotal = 5000
 )
 
 type evaluator struct {
@@ -212,7 +234,7 @@ func (e *evaluator) initVars() {
 				v, diags := da.Expr.Value(nil)
 				if diags.HasErrors() {
 					e.probs = append(e.probs, diagProblems(diags, path, "a variable's default must be a literal value; compute values in a locals block")...)
-					e.vars[name] = cty.DynamicVal
+					e.vars[name] = failed
 					continue
 				}
 				g, ok = given{v, da.Expr.Range()}, true
@@ -230,7 +252,7 @@ func (e *evaluator) initVars() {
 		if err != nil {
 			e.problem(g.r, path, fmt.Sprintf("the value of var.%s is not a %s: %v", name, typeexpr.TypeString(typ), err),
 				"change the value, or the variable's type")
-			e.vars[name] = cty.DynamicVal
+			e.vars[name] = failed
 			continue
 		}
 		e.vars[name] = cv
@@ -255,7 +277,7 @@ type need struct {
 
 // context builds the evaluation context of one expression: only the
 // values its references reach.
-func (e *evaluator) context(expr hclsyntax.Expression, sc *scope) (*hcl.EvalContext, bool) {
+func (e *evaluator) context(expr hclsyntax.Expression, sc *scope, path string) (*hcl.EvalContext, bool) {
 	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{}, Functions: functionsFor(expr)}
 	varAttrs := map[string]cty.Value{}
 	localAttrs := map[string]cty.Value{}
@@ -266,7 +288,7 @@ func (e *evaluator) context(expr hclsyntax.Expression, sc *scope) (*hcl.EvalCont
 	var needOrder []string
 	ok := true
 	bad := func(r hcl.Range, msg, hint string) {
-		e.problem(r, "", msg, hint)
+		e.problem(r, path, msg, hint)
 		ok = false
 	}
 	for _, tr := range expr.Variables() {
@@ -416,7 +438,7 @@ func (e *evaluator) context(expr hclsyntax.Expression, sc *scope) (*hcl.EvalCont
 }
 
 // eval evaluates an expression; errors become problems at path, and the
-// value is then cty.DynamicVal.
+// value is then unknown and marked as failed.
 func (e *evaluator) eval(expr hclsyntax.Expression, sc *scope, path string) cty.Value {
 	e.steps++
 	if e.steps == maxSteps {
@@ -424,11 +446,11 @@ func (e *evaluator) eval(expr hclsyntax.Expression, sc *scope, path string) cty.
 			"check a smaller configuration, or report the configuration that needs this many")
 	}
 	if e.steps >= maxSteps {
-		return cty.DynamicVal
+		return failed
 	}
-	ctx, ok := e.context(expr, sc)
+	ctx, ok := e.context(expr, sc, path)
 	if !ok {
-		return cty.DynamicVal
+		return failed
 	}
 	v, diags := expr.Value(ctx)
 	if !diags.HasErrors() {
@@ -445,7 +467,7 @@ func (e *evaluator) eval(expr hclsyntax.Expression, sc *scope, path string) cty.
 	}
 	if keep.HasErrors() {
 		e.probs = append(e.probs, diagProblems(keep, path, hintFor(keep))...)
-		return cty.DynamicVal
+		return failed
 	}
 	// The expression reads an attribute of a nested block the
 	// configuration does not set; the provider computes it.
@@ -479,7 +501,7 @@ func (e *evaluator) local(name string, at hcl.Range) (cty.Value, bool) {
 	a, ok := e.cfg.locals[name]
 	if !ok {
 		e.problem(at, "", "reference to undeclared local value local."+name, "declare it in a locals block")
-		return cty.DynamicVal, false
+		return failed, false
 	}
 	s := e.locals[name]
 	if s == nil {
@@ -491,7 +513,7 @@ func (e *evaluator) local(name string, at hcl.Range) (cty.Value, bool) {
 		return s.val, true
 	case stateBusy:
 		e.problem(a.NameRange, "local."+name, "local."+name+" depends on itself", "break the cycle between the local values")
-		return cty.DynamicVal, false
+		return failed, false
 	}
 	s.state = stateBusy
 	s.val = e.eval(a.Expr, nil, "local."+name)
@@ -612,7 +634,7 @@ func (e *evaluator) unexpanded(rs *resState, a *hclsyntax.Attribute, what string
 func (e *evaluator) resourceValue(rs *resState, n *need) cty.Value {
 	if !rs.expanded {
 		if rs.why.why == "" {
-			return cty.DynamicVal
+			return failed
 		}
 		return cty.DynamicVal.Mark(rs.why)
 	}
@@ -655,7 +677,7 @@ func (e *evaluator) instValue(in *instance, n *need) cty.Value {
 		}
 	}
 	if _, set := obj["id"]; !set {
-		obj["id"] = cty.UnknownVal(cty.String).Mark(unknownMark{ref: in.addr, why: in.addr + ".id is known only after apply", at: n.at})
+		obj["id"] = idValue(in.addr, "", unknownMark{ref: in.addr, why: in.addr + ".id is known only after apply", at: n.at})
 	}
 	for name := range n.attrs {
 		if _, set := obj[name]; !set {
@@ -709,7 +731,7 @@ func (b *evBlock) value() cty.Value {
 		obj[typ] = blockTuple(list)
 	}
 	if _, set := obj["id"]; !set && b.inst != nil {
-		obj["id"] = cty.UnknownVal(cty.String).Mark(unknownMark{ref: b.inst.addr, sub: b.sub, why: b.path + ".id is known only after apply", at: b.rng})
+		obj["id"] = idValue(b.inst.addr, b.sub, unknownMark{ref: b.inst.addr, sub: b.sub, why: b.path + ".id is known only after apply", at: b.rng})
 	}
 	return cty.ObjectVal(obj)
 }
@@ -731,7 +753,7 @@ func (in *instance) attr(e *evaluator, name string) cty.Value {
 		return s.val
 	case stateBusy:
 		e.problem(a.NameRange, in.addr+"."+name, in.addr+"."+name+" depends on itself", "break the cycle of references")
-		return cty.DynamicVal
+		return failed
 	}
 	s.state = stateBusy
 	s.val = e.eval(a.Expr, &scope{inst: in}, in.addr+"."+name)
@@ -894,6 +916,34 @@ func reasons(v cty.Value, at hcl.Range) string {
 	}
 	sort.Strings(out)
 	return strings.Join(out, "; ")
+}
+
+// idPrefix starts the refinement prefix of an unknown resource ID; control
+// characters keep it from colliding with any text of a configuration.
+const idPrefix = "\x00aksnet-id\x00"
+
+// idValue is the unknown ID of resource instance addr (or of its nested
+// block sub): an unknown string whose refinement names it.
+func idValue(addr, sub string, m unknownMark) cty.Value {
+	return cty.UnknownVal(cty.String).Refine().NotNull().StringPrefixFull(idPrefix + addr + "\x00" + sub + "\x00").NewValue().Mark(m)
+}
+
+// idTarget returns the resource instance and block path an unknown ID
+// names, when the value is such an ID passed on unchanged.
+func idTarget(v cty.Value) (addr, sub string, ok bool) {
+	uv, _ := v.Unmark()
+	if uv.IsKnown() || uv.Type() != cty.String {
+		return "", "", false
+	}
+	p, found := strings.CutPrefix(uv.Range().StringPrefix(), idPrefix)
+	if !found {
+		return "", "", false
+	}
+	parts := strings.Split(p, "\x00")
+	if len(parts) != 3 || parts[2] != "" {
+		return "", "", false
+	}
+	return parts[0], parts[1], true
 }
 
 // refMarks returns the marks of a value that name a resource ID.

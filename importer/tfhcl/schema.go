@@ -230,6 +230,25 @@ func isSubnetBlock(sub string) bool {
 	return len(sub) > len("subnet[") && sub[:len("subnet[")] == "subnet[" && sub[len(sub)-1] == ']'
 }
 
+// example shows how to refer to a target.
+func (t target) example() string {
+	switch t {
+	case tSubnet:
+		return "refer to a subnet, e.g. azurerm_subnet.NAME.id"
+	case tVNet:
+		return "refer to a VNet, e.g. azurerm_virtual_network.NAME.id"
+	case tRouteTable:
+		return "refer to a route table, e.g. azurerm_route_table.NAME.id"
+	case tNATGateway:
+		return "refer to a NAT gateway, e.g. azurerm_nat_gateway.NAME.id"
+	case tCluster:
+		return "refer to a cluster, e.g. azurerm_kubernetes_cluster.NAME.id"
+	case tZone, tZoneOrKeyword:
+		return "refer to a zone, e.g. azurerm_private_dns_zone.NAME.id"
+	}
+	return "refer to the target resource's id"
+}
+
 // what names a target for messages.
 func (t target) what() string {
 	switch t {

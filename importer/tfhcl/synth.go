@@ -141,6 +141,9 @@ func (w *builder) addInstance(in *instance) {
 	rb := in.rs.rb
 	rp := posOf(rb.block.DefRange(), in.addr)
 	if v, a := (instBody{in}).attribute(w.e, "name"); a != nil && !v.IsWhollyKnown() {
+		if hasFailed(v) {
+			return
+		}
 		why := "the name is not known before apply"
 		if because := reasons(v, a.Expr.Range()); because != "" {
 			why += " (" + because + ")"
@@ -248,6 +251,9 @@ func (w *builder) attr(v cty.Value, a *hclsyntax.Attribute, spec attrSpec, value
 	er := a.Expr.Range()
 	p := posOf(er, path)
 	if !v.IsWhollyKnown() {
+		if hasFailed(v) {
+			return
+		}
 		switch spec.kind {
 		case kRef:
 			if id, ok := w.join(v, spec.target, er, path); ok {
@@ -356,6 +362,12 @@ func describe(v cty.Value) string {
 		return "the number " + v.AsBigFloat().Text('f', -1)
 	case ty == cty.Bool:
 		return "the boolean " + strconv.FormatBool(v.True())
+	case ty.IsListType() || ty.IsTupleType():
+		return "a list"
+	case ty.IsSetType():
+		return "a set"
+	case ty.IsMapType() || ty.IsObjectType():
+		return "a map"
 	}
 	return ty.FriendlyName()
 }
@@ -425,10 +437,10 @@ func (w *builder) checkAddr(s string, k kind, r hcl.Range, path string) bool {
 // configuration it names. It warns or reports a problem, and returns false,
 // when it cannot.
 func (w *builder) join(v cty.Value, t target, r hcl.Range, path string) (string, bool) {
-	refs, others := refMarks(v)
-	if len(refs) != 1 || others != 0 {
+	addr, sub, ok := idTarget(v)
+	if !ok {
 		why := "the value is not known before apply"
-		if len(refs) > 1 && others == 0 {
+		if refs, others := refMarks(v); len(refs) > 1 && others == 0 {
 			why += " (it may be the ID of any of several resources, chosen when Terraform runs)"
 		} else if because := reasons(v, r); because != "" {
 			why += " (" + because + ")"
@@ -436,7 +448,7 @@ func (w *builder) join(v cty.Value, t target, r hcl.Range, path string) (string,
 		w.warn(r, path, why+"; not checked", unknownHint)
 		return "", false
 	}
-	m := refs[0]
+	m := unknownMark{ref: addr, sub: sub}
 	in := w.e.insts[m.ref]
 	if in == nil {
 		return "", false
@@ -452,7 +464,7 @@ func (w *builder) join(v cty.Value, t target, r hcl.Range, path string) (string,
 		if m.sub != "" {
 			what += " block " + m.sub
 		}
-		w.problem(r, path, "refers to "+m.ref+" ("+what+"), but needs "+t.what(), "refer to the id of "+t.what())
+		w.problem(r, path, "refers to "+m.ref+" ("+what+"), but needs "+t.what(), t.example())
 		return "", false
 	}
 	var names []string

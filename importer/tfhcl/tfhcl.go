@@ -1,6 +1,7 @@
 package tfhcl
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -73,12 +74,18 @@ func Import(files []File) (*design.Design, []importer.Problem, error) {
 	root := s.mapping(posOf(first, ""))
 	w.res = s.seq(posOf(first, ""))
 	w.chg = s.seq(posOf(first, ""))
+	total := 0
 	for _, rb := range cfg.resOrder {
 		if !supported(rb.typ) {
 			continue
 		}
 		rs := e.res[rb.addr()]
 		e.expand(rs)
+		if total += len(rs.insts); total > maxTotal {
+			e.problem(rb.block.DefRange(), rb.addr(), fmt.Sprintf("the configuration has more than %d instances of the resources aksnet reads", maxTotal),
+				"check the estate in parts, one folder or module at a time")
+			break
+		}
 		for _, in := range rs.insts {
 			w.addInstance(in)
 		}
