@@ -1,22 +1,36 @@
 // Package arm imports Azure Resource Manager (ARM) JSON templates, with
 // optional parameters files, into one aksnet design. It also reads the
-// template of an export (`az group export`, `az deployment group export`:
-// the template itself or {"template": ...}) and deployment JSON (a
-// Microsoft.Resources/deployments object: properties.template and
-// properties.parameters; `az deployment group show` supplies the parameter
-// values a deployment used).
+// template of an export (`az group export`: the template itself, or
+// {"template": ...}) and deployment JSON (a Microsoft.Resources/deployments
+// object: properties.template and properties.parameters; `az deployment
+// group show` supplies the parameter values a deployment used).
+//
+// Resources read: Microsoft.ContainerService/managedClusters and
+// managedClusters/agentPools; Microsoft.Network virtualNetworks with inline
+// subnets and peerings, virtualNetworks/subnets and
+// virtualNetworks/virtualNetworkPeerings (top level or nested),
+// routeTables and routes, natGateways, networkSecurityGroups and
+// securityRules, privateEndpoints and privateDnsZoneGroups,
+// privateDnsZones and virtualNetworkLinks. Other resources are ignored.
 //
 // Values are taken from the template as written. Expressions are evaluated
 // when they need nothing but the files: parameters() (a parameters file
 // overrides the template's defaultValue), variables(), concat(), format(),
 // resourceId() and a few pure helpers (see Evaluated). An expression that
 // needs the deployment (reference(), uniqueString(), resourceGroup().location,
-// ...) is a warning at its location and the value is left unset, never
-// guessed; a design object that cannot be checked without it (a subnet
-// whose prefix is unknown, a node pool whose subnet is unknown) is left out
-// with a warning, and so are the objects that depend on it. A location that
+// ...) is a warning at its location and its value is never guessed. A
+// design object that cannot be checked without the value (a subnet whose
+// prefix or route table is unknown, a route table with an unknown route, a
+// cluster with an unknown network setting, a node pool with an unknown
+// size or subnet) is left out with a warning, and so is what depends on
+// it: left in with the value unset, it would read as the AKS default or as
+// "none", and the rules would report what is not so. A location that
 // cannot be known becomes the region UnknownRegion with a warning, so the
-// rest of the resource is still checked.
+// rest of the resource is still checked. Copy loops are not expanded (a
+// warning), and conditions are evaluated when they can be.
+//
+// Subnets that use a route table or NAT gateway no input declares are a
+// problem, as for az output: egress cannot be checked without them.
 //
 // Every imported value records where it was written: the line in the
 // template, or in the parameters file when the value came from there, so

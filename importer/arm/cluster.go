@@ -255,17 +255,16 @@ func (c *conv) apiServer(cl *design.Cluster, ap value) {
 	}
 	a.AuthorizedIPRanges = c.prefixes(ap, "authorizedIPRanges", "", df("authorizedIPRanges"), true)
 	if b, _, ok := c.boolAt(ap, "enableVnetIntegration"); ok && b {
-		mark := c.unknowns
+		// Without subnetId, AKS creates and delegates the subnet itself.
 		ref, v, ok := c.subnetRef(ap, "subnetId")
-		switch {
-		case ok && c.subnetSkipped(ref):
+		if ok && c.subnetSkipped(ref) {
+			// Left unset, the cluster would read as one without VNet
+			// integration; it is left out with the subnet.
+			c.unknowns++
 			c.warn(v, "", "the API server subnet %s of %s is not checked", ref, cl.Name)
-		case ok:
+		} else if ok {
 			a.VNetIntegrationSubnet = c.canonicalRef(ref)
 			c.record(df("vnetIntegrationSubnet"), v)
-		case c.unknownSince(mark):
-		case !c.has(ap, "subnetId"):
-			// AKS creates and delegates the API server subnet itself.
 		}
 	}
 }

@@ -521,6 +521,10 @@ func (c *conv) joinPeerings() {
 			if c.d.VNetByName(p.from) == nil {
 				missing = p.from
 			}
+			if c.isSkipped("vnet/" + missing) {
+				c.warn(p.obj, "", "peering %s -> %s is not checked: VNet %s is not checked", p.from, p.to, missing)
+				continue
+			}
 			c.warn(p.obj, "add the template that declares it, or list its ranges under externalRanges in a design",
 				"peering %s -> %s is not checked: VNet %s is not among the inputs", p.from, p.to, missing)
 			continue
