@@ -257,7 +257,7 @@ func (r *Result) side(d Direction, subject *podView, o end, dst *podView, ex *Si
 	if len(pols) == 0 {
 		if ex != nil {
 			ex.Allowed = AllConns()
-			ex.Reason = fmt.Sprintf("no NetworkPolicy with policy type %s selects it; it is not isolated for %s", d, strings.ToLower(d.String()))
+			ex.Reason = fmt.Sprintf("no NetworkPolicy with policy type %s selects it", d)
 		}
 		return AllConns()
 	}
