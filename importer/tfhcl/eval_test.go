@@ -266,6 +266,16 @@ func TestConfigurationProblems(t *testing.T) {
 			[]string{"a.tf:2: azurerm_virtual_network.v.name: column 33: count.index is used in a block that has no count"}},
 		{"count and for_each", mem("a.tf", strings.Replace(vnet, `name `, "count = 1\n  for_each = {}\n  name ", 1)),
 			[]string{"a.tf:3: azurerm_virtual_network.v: column 3: a resource takes count or for_each, not both"}},
+		{"VNet outside the configuration", mem("a.tf", "resource \"azurerm_subnet\" \"s\" {\n  name                 = \"snet\"\n  virtual_network_name = \"vnet-hub\"\n  address_prefixes     = [\"10.0.0.0/24\"]\n}\n"),
+			[]string{`a.tf:3: azurerm_subnet.s.virtual_network_name: column 26: azurerm_subnet.s: subnet snet is in VNet "vnet-hub", which is not among the inputs (include the azurerm_virtual_network in the same folder of .tf files)`}},
+		{"literal IDs", mem("a.tf", vnet+`resource "azurerm_subnet_route_table_association" "a" {
+  subnet_id      = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet"
+  route_table_id = "rt-egress"
+}
+`), []string{
+			`a.tf:8: azurerm_subnet_route_table_association.a.subnet_id: column 20: azurerm_subnet_route_table_association.a: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet" is not a subnet resource ID`,
+			`a.tf:9: azurerm_subnet_route_table_association.a.route_table_id: column 20: azurerm_subnet_route_table_association.a: "rt-egress" is not a Microsoft.Network/routeTables resource ID (refer to the resource by its id (TYPE.NAME.id)`,
+		}},
 		{"tfvars block", mem("a.tf", vnet, "x.tfvars", "block {}\n"), []string{"x.tfvars:1: column 1: a .tfvars file holds variable values, not blocks"}},
 		{"tfvars expression", mem("a.tf", vnet+"variable \"x\" {}\n", "x.tfvars", "x = var.y\n"), []string{"x.tfvars:1: var.x: column 5: Variables not allowed"}},
 	} {

@@ -227,7 +227,7 @@ func (s *synth) backAll(err error) []problem {
 func tfHint(h string) string {
 	switch h {
 	case "pass the output of terraform show -json, unmodified":
-		return "refer to the resource, e.g. azurerm_subnet.NAME.id, or write its full Azure resource ID"
+		return "refer to the resource by its id (TYPE.NAME.id), or write its full Azure resource ID"
 	case "run the check again on the state after apply, or on a plan once the value is known":
 		return unknownHint
 	}
