@@ -15,8 +15,10 @@ import (
 	"github.com/aksnet/aksnet/designfile"
 	"github.com/aksnet/aksnet/finding"
 	"github.com/aksnet/aksnet/importer"
+	"github.com/aksnet/aksnet/importer/arm"
 	"github.com/aksnet/aksnet/importer/az"
 	"github.com/aksnet/aksnet/importer/terraform"
+	"github.com/aksnet/aksnet/importer/tfhcl"
 	"github.com/aksnet/aksnet/report"
 	"github.com/aksnet/aksnet/rules"
 )
@@ -50,7 +52,7 @@ Exit codes: 0 when no finding is at or above --fail-on, 1 when one is,
 	}
 	f := c.Flags()
 	f.StringVarP(&fl.output, "output", "o", "text", "output format: "+strings.Join(report.Formats(), ", "))
-	f.StringVar(&fl.format, "format", formatAuto, "input format: auto (detect per file), design (aksnet YAML), az (Azure CLI -o json output) or terraform (terraform show -json)")
+	f.StringVar(&fl.format, "format", formatAuto, "input format: auto (detect per file), design (aksnet YAML), az (Azure CLI -o json output), terraform (terraform show -json), tf (.tf and .tfvars files) or arm (ARM templates, parameters files and deployment JSON)")
 	_ = c.RegisterFlagCompletionFunc("format", fixedCompletion(inputFormats...))
 	f.StringVar(&fl.failOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning or info")
 	f.StringSliceVar(&fl.ignore, "ignore", nil, "rule ID not to run (repeatable, or comma-separated)")
@@ -85,8 +87,12 @@ type loaded struct {
 	design *design.Design
 }
 
+// inputExts are the extensions of the files a folder contributes.
+var inputExts = []string{".yaml", ".yml", ".json", ".tf", ".tfvars"}
+
 // expandInputs turns the arguments into a sorted list of files: folders
-// contribute their *.yaml, *.yml and *.json files (not recursively).
+// contribute their *.yaml, *.yml, *.json, *.tf and *.tfvars files (not
+// recursively).
 func expandInputs(args []string) ([]string, error) {
 	var files []string
 	for _, a := range args {
@@ -108,13 +114,13 @@ func expandInputs(args []string) ([]string, error) {
 		n := 0
 		for _, en := range entries {
 			ext := strings.ToLower(filepath.Ext(en.Name()))
-			if !en.IsDir() && (ext == ".yaml" || ext == ".yml" || ext == ".json") {
+			if !en.IsDir() && slices.Contains(inputExts, ext) {
 				files = append(files, filepath.Join(a, en.Name()))
 				n++
 			}
 		}
 		if n == 0 {
-			return nil, usageError("point at design files (*.yaml, *.yml, *.json)", "%s: folder holds no design files", a)
+			return nil, usageError("point at designs (*.yaml, *.yml), az, Terraform or ARM JSON (*.json) or Terraform configuration (*.tf)", "%s: folder holds no input files", a)
 		}
 	}
 	return files, nil
@@ -126,15 +132,38 @@ const (
 	formatDesign = "design"
 	formatAz     = "az"
 	formatTF     = "terraform"
+	formatHCL    = "tf"
+	formatARM    = "arm"
 )
 
 // inputFormats lists the values of --format.
-var inputFormats = []string{formatAuto, formatDesign, formatAz, formatTF}
+var inputFormats = []string{formatAuto, formatDesign, formatAz, formatTF, formatHCL, formatARM}
 
-// detectFormat tells an aksnet design from az CLI JSON by looking at the
-// document: designs carry apiVersion aksnet.dev/... and kind Design, az
-// output carries Azure resource types.
-func detectFormat(data []byte) string {
+type jsonImporter struct {
+	format string
+	detect func(*importer.Doc) bool
+	parse  func(file string, data []byte) (*importer.Doc, error)
+	run    func([]*importer.Doc) (*design.Design, []importer.Problem, error)
+}
+
+// jsonImporters read the JSON outputs of other tools into a design. All
+// files of one format are joined into one design, since their resources
+// refer to each other by ID or name; the order here is the order the
+// imported designs are reported in.
+var jsonImporters = []jsonImporter{
+	{formatAz, az.Detect, importer.Parse, az.Import},
+	{formatTF, terraform.Detect, importer.Parse, terraform.Import},
+	{formatARM, arm.Detect, arm.Parse, arm.Import},
+}
+
+// detectFormat tells the input format of one file: Terraform configuration
+// by its extension, aksnet designs by apiVersion aksnet.dev/..., and the
+// JSON of other tools by their own markers (Azure resource types, the
+// terraform show format version, the ARM template schema).
+func detectFormat(name string, data []byte) string {
+	if tfhcl.Detect(name, data) {
+		return formatHCL
+	}
 	head := data
 	if len(head) > 4096 {
 		head = head[:4096]
@@ -142,24 +171,31 @@ func detectFormat(data []byte) string {
 	if bytes.Contains(head, []byte("aksnet.dev/")) {
 		return formatDesign
 	}
-	if doc, err := importer.Parse("", data); err == nil {
-		switch {
-		case az.Detect(doc):
-			return formatAz
-		case terraform.Detect(doc):
-			return formatTF
+	doc, err := importer.Parse("", data)
+	if err == nil {
+		for _, imp := range jsonImporters {
+			if imp.detect(doc) {
+				return imp.format
+			}
 		}
+	}
+	// ARM allows comments, which plain JSON parsing refuses.
+	lower := bytes.ToLower(head)
+	if err != nil && (bytes.Contains(lower, []byte("deploymenttemplate.json")) || bytes.Contains(lower, []byte("deploymentparameters.json"))) {
+		return formatARM
 	}
 	return formatDesign
 }
 
 // loadDesigns reads and validates every input, reporting all input
-// problems of all files at once. Design files are checked one by one; az
-// outputs are joined into one imported design.
+// problems of all files at once.
 func (e *env) loadDesigns(args []string) ([]loaded, error) {
 	return e.loadInputs(args, formatAuto)
 }
 
+// loadInputs reads every input in the given format (or the detected one
+// with formatAuto). Design files are checked one by one; the files of each
+// imported format are joined into one design.
 func (e *env) loadInputs(args []string, format string) ([]loaded, error) {
 	files, err := expandInputs(args)
 	if err != nil {
@@ -167,8 +203,9 @@ func (e *env) loadInputs(args []string, format string) ([]loaded, error) {
 	}
 	var out []loaded
 	var msgs []string
-	var azDocs, tfDocs []*importer.Doc
-	var azFiles, tfFiles []string
+	docs := map[string][]*importer.Doc{}
+	names := map[string][]string{}
+	var hclFiles []tfhcl.File
 	for _, f := range files {
 		data, err := e.readFile(f)
 		if err != nil {
@@ -177,19 +214,21 @@ func (e *env) loadInputs(args []string, format string) ([]loaded, error) {
 		}
 		kind := format
 		if kind == formatAuto {
-			kind = detectFormat(data)
+			kind = detectFormat(f, data)
 		}
-		if kind == formatAz || kind == formatTF {
-			doc, err := importer.Parse(f, data)
+		if kind == formatHCL {
+			hclFiles = append(hclFiles, tfhcl.File{Name: f, Data: data})
+			names[kind] = append(names[kind], f)
+			continue
+		}
+		if i := slices.IndexFunc(jsonImporters, func(imp jsonImporter) bool { return imp.format == kind }); i >= 0 {
+			doc, err := jsonImporters[i].parse(f, data)
 			if err != nil {
 				msgs = append(msgs, err.Error())
 				continue
 			}
-			if kind == formatAz {
-				azDocs, azFiles = append(azDocs, doc), append(azFiles, f)
-			} else {
-				tfDocs, tfFiles = append(tfDocs, doc), append(tfFiles, f)
-			}
+			docs[kind] = append(docs[kind], doc)
+			names[kind] = append(names[kind], f)
 			continue
 		}
 		d, err := designfile.Load(f, data)
@@ -199,29 +238,38 @@ func (e *env) loadInputs(args []string, format string) ([]loaded, error) {
 		}
 		out = append(out, loaded{f, []string{f}, d})
 	}
-	for _, imp := range []struct {
-		docs  []*importer.Doc
-		files []string
-		run   func([]*importer.Doc) (*design.Design, []importer.Problem, error)
-	}{{azDocs, azFiles, az.Import}, {tfDocs, tfFiles, terraform.Import}} {
-		if len(imp.docs) == 0 || len(msgs) > 0 {
-			continue
-		}
-		d, warns, err := imp.run(imp.docs)
+	if len(msgs) > 0 {
+		return nil, inputProblems(msgs)
+	}
+	imported := func(kind string, d *design.Design, warns []importer.Problem, err error) {
 		if err != nil {
 			msgs = append(msgs, err.Error())
-			continue
+			return
 		}
 		for _, w := range warns {
 			fmt.Fprintf(e.stderr, "aksnet: warning: %s\n", w)
 		}
-		out = append(out, loaded{strings.Join(imp.files, ", "), imp.files, d})
+		out = append(out, loaded{strings.Join(names[kind], ", "), names[kind], d})
+	}
+	for _, imp := range jsonImporters {
+		if len(docs[imp.format]) > 0 {
+			d, warns, err := imp.run(docs[imp.format])
+			imported(imp.format, d, warns, err)
+		}
+	}
+	if len(hclFiles) > 0 {
+		d, warns, err := tfhcl.Import(hclFiles)
+		imported(formatHCL, d, warns, err)
 	}
 	if len(msgs) > 0 {
-		return nil, &exitError{code: ExitUsage, msg: strings.Join(msgs, "\n"),
-			hint: "fix the input above; 'aksnet schema' prints the JSON Schema that editors can validate designs with"}
+		return nil, inputProblems(msgs)
 	}
 	return out, nil
+}
+
+func inputProblems(msgs []string) error {
+	return &exitError{code: ExitUsage, msg: strings.Join(msgs, "\n"),
+		hint: "fix the input above; 'aksnet schema' prints the JSON Schema that editors can validate designs with"}
 }
 
 // checkSuppressions rejects suppressions that name rules aksnet does not have.
