@@ -610,52 +610,17 @@ func (c *conv) dnsLink(r resource) {
 	z.Links = append(z.Links, vn.Name)
 }
 
-// privateLinkServices maps the target's provider and resource type plus the
-// connection's group ID, all lower case, to the design service.
-var privateLinkServices = map[[2]string]design.PrivateLinkService{
-	{"microsoft.keyvault/vaults", "vault"}:                            "keyVault",
-	{"microsoft.keyvault/managedhsms", "managedhsm"}:                  "keyVaultManagedHSM",
-	{"microsoft.storage/storageaccounts", "blob"}:                     "storageBlob",
-	{"microsoft.storage/storageaccounts", "table"}:                    "storageTable",
-	{"microsoft.storage/storageaccounts", "queue"}:                    "storageQueue",
-	{"microsoft.storage/storageaccounts", "file"}:                     "storageFile",
-	{"microsoft.storage/storageaccounts", "web"}:                      "storageWeb",
-	{"microsoft.storage/storageaccounts", "dfs"}:                      "storageDfs",
-	{"microsoft.sql/servers", "sqlserver"}:                            "sqlDatabase",
-	{"microsoft.containerregistry/registries", "registry"}:            "containerRegistry",
-	{"microsoft.servicebus/namespaces", "namespace"}:                  "serviceBus",
-	{"microsoft.eventhub/namespaces", "namespace"}:                    "eventHubs",
-	{"microsoft.relay/namespaces", "namespace"}:                       "relay",
-	{"microsoft.documentdb/databaseaccounts", "sql"}:                  "cosmosDbSql",
-	{"microsoft.insights/privatelinkscopes", "azuremonitor"}:          "azureMonitor",
-	{"microsoft.monitor/accounts", "prometheusmetrics"}:               "managedPrometheus",
-	{"microsoft.cache/redis", "rediscache"}:                           "redisCache",
-	{"microsoft.cache/redisenterprise", "redisenterprise"}:            "redisEnterprise",
-	{"microsoft.dbforpostgresql/flexibleservers", "postgresqlserver"}: "postgresqlFlexible",
-	{"microsoft.containerservice/managedclusters", "management"}:      "aksAPIServer",
-}
-
 // serviceOf maps a connection's target ID and group ID to a design
 // service. When the target is unknown, a group ID that only one service
 // uses still decides.
 func serviceOf(targetID string, hasTarget bool, group string) design.PrivateLinkService {
-	g := strings.ToLower(group)
 	if hasTarget {
-		if r, ok := importer.ParseResourceID(targetID); ok && len(r.Types) == 1 {
-			return privateLinkServices[[2]string{strings.ToLower(r.Provider + "/" + r.Types[0]), g}]
+		if r, ok := importer.ParseResourceID(targetID); ok {
+			return importer.PrivateLinkServiceOf(r, group)
 		}
 		return ""
 	}
-	var found design.PrivateLinkService
-	for k, s := range privateLinkServices {
-		if k[1] == g {
-			if found != "" {
-				return ""
-			}
-			found = s
-		}
-	}
-	return found
+	return importer.PrivateLinkServiceOfGroup(group)
 }
 
 // privateEndpoint converts a private endpoint to a service the design

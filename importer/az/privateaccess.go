@@ -42,33 +42,6 @@ type azPrivateEndpoint struct {
 	ManualPrivateLinkServiceConnections []azLinkConnection `yaml:"manualPrivateLinkServiceConnections"`
 }
 
-// privateLinkServices maps the target's provider and resource type plus the
-// connection's group ID (sub-resource), all lower case, to the design
-// service. Pairs not listed have no entry in the design's zone table, so
-// their endpoints are not imported (see importPrivateEndpoint).
-var privateLinkServices = map[[2]string]design.PrivateLinkService{
-	{"microsoft.keyvault/vaults", "vault"}:                            "keyVault",
-	{"microsoft.keyvault/managedhsms", "managedhsm"}:                  "keyVaultManagedHSM",
-	{"microsoft.storage/storageaccounts", "blob"}:                     "storageBlob",
-	{"microsoft.storage/storageaccounts", "table"}:                    "storageTable",
-	{"microsoft.storage/storageaccounts", "queue"}:                    "storageQueue",
-	{"microsoft.storage/storageaccounts", "file"}:                     "storageFile",
-	{"microsoft.storage/storageaccounts", "web"}:                      "storageWeb",
-	{"microsoft.storage/storageaccounts", "dfs"}:                      "storageDfs",
-	{"microsoft.sql/servers", "sqlserver"}:                            "sqlDatabase",
-	{"microsoft.containerregistry/registries", "registry"}:            "containerRegistry",
-	{"microsoft.servicebus/namespaces", "namespace"}:                  "serviceBus",
-	{"microsoft.eventhub/namespaces", "namespace"}:                    "eventHubs",
-	{"microsoft.relay/namespaces", "namespace"}:                       "relay",
-	{"microsoft.documentdb/databaseaccounts", "sql"}:                  "cosmosDbSql",
-	{"microsoft.insights/privatelinkscopes", "azuremonitor"}:          "azureMonitor",
-	{"microsoft.monitor/accounts", "prometheusmetrics"}:               "managedPrometheus",
-	{"microsoft.cache/redis", "rediscache"}:                           "redisCache",
-	{"microsoft.cache/redisenterprise", "redisenterprise"}:            "redisEnterprise",
-	{"microsoft.dbforpostgresql/flexibleservers", "postgresqlserver"}: "postgresqlFlexible",
-	{"microsoft.containerservice/managedclusters", "management"}:      "aksAPIServer",
-}
-
 // privateLinkService maps a connection to the design service, or "" when
 // the target is not a service the design knows.
 func privateLinkService(c azLinkConnection) design.PrivateLinkService {
@@ -76,8 +49,7 @@ func privateLinkService(c azLinkConnection) design.PrivateLinkService {
 	if !ok || len(r.Types) != 1 || len(c.GroupIDs) == 0 {
 		return ""
 	}
-	key := [2]string{strings.ToLower(r.Provider + "/" + r.Types[0]), strings.ToLower(c.GroupIDs[0])}
-	return privateLinkServices[key]
+	return importer.PrivateLinkServiceOf(r, c.GroupIDs[0])
 }
 
 // importPrivateEndpoint imports one `az network private-endpoint show -o
