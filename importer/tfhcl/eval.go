@@ -134,10 +134,11 @@ type evBlock struct {
 	rng  hcl.Range
 	path string // e.g. azurerm_kubernetes_cluster.aks.default_node_pool[0]
 	// sub is the block path inside its resource, e.g. default_node_pool[0].
-	sub   string
-	attrs map[string]evAttr
-	// order lists the block types of blocks in source order.
-	blocks  map[string][]*evBlock
+	sub    string
+	attrs  map[string]evAttr
+	blocks map[string][]*evBlock
+	// unknown holds the block types a dynamic block with an unknown
+	// for_each may generate: their lists may be incomplete.
 	unknown map[string]bool
 	inst    *instance
 }
@@ -360,6 +361,15 @@ func (e *evaluator) context(expr hclsyntax.Expression, sc *scope, path string) (
 				continue
 			}
 			mods[name] = cty.DynamicVal.Mark(unknownMark{why: "module." + name + " is a module, whose outputs aksnet does not evaluate", at: r})
+		case "ephemeral":
+			typ, _ := attrStep(tr, 1)
+			name, _ := attrStep(tr, 2)
+			if other[root] == nil {
+				other[root] = map[string]cty.Value{}
+			}
+			if typ != "" {
+				other[root][typ] = cty.DynamicVal.Mark(unknownMark{why: "ephemeral." + typ + "." + name + " is an ephemeral resource, opened only when Terraform runs", at: r})
+			}
 		case "path", "terraform", "self":
 			name, _ := attrStep(tr, 1)
 			if other[root] == nil {
@@ -479,7 +489,7 @@ func (e *evaluator) eval(expr hclsyntax.Expression, sc *scope, path string) cty.
 func readsResource(expr hclsyntax.Expression) bool {
 	for _, tr := range expr.Variables() {
 		switch tr.RootName() {
-		case "var", "local", "count", "each", "data", "module", "path", "terraform", "self":
+		case "var", "local", "count", "each", "data", "module", "ephemeral", "path", "terraform", "self":
 		default:
 			return true
 		}

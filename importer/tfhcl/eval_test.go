@@ -143,9 +143,10 @@ locals {
   from_func   = timestamp()
   mixed       = "${local.from_data}-${local.from_func}"
   cond        = var.no_value == "a" ? "x" : "y"
+  ephemeral   = ephemeral.azurerm_key_vault_secret.token.value
 }
 `
-	vals, e := evalLocals(t, mem("main.tf", src), "from_var", "from_data", "from_module", "from_func", "mixed", "cond")
+	vals, e := evalLocals(t, mem("main.tf", src), "from_var", "from_data", "from_module", "from_func", "mixed", "cond", "ephemeral")
 	if len(e.probs) != 0 {
 		t.Fatalf("problems %v", e.probs)
 	}
@@ -156,6 +157,7 @@ locals {
 		"from_func":   {"function timestamp is not evaluated by aksnet"},
 		"mixed":       {"data.azurerm_subnet.shared is a data source", "function timestamp is not evaluated by aksnet"},
 		"cond":        {"var.no_value has no default"},
+		"ephemeral":   {"ephemeral.azurerm_key_vault_secret.token is an ephemeral resource"},
 	}
 	for n, ws := range want {
 		v := vals[n]

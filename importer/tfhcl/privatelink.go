@@ -68,7 +68,7 @@ type privateLinks struct {
 	warns []problem
 }
 
-// src returns the source path of resource i's values in the document.
+// values returns the source path of resource i's values in the document.
 func values(i int) string { return design.Index("planned_values.root_module.resources", i) + ".values" }
 
 func (pl *privateLinks) at(path string) position { return pl.s.at(pl.doc.Line(path)) }

@@ -3,7 +3,6 @@ package tfhcl
 import (
 	"fmt"
 	"math/big"
-	"net/netip"
 	"sort"
 	"strconv"
 	"strings"
@@ -410,9 +409,7 @@ func (w *builder) toStrings(v cty.Value, r hcl.Range, path string) ([]string, bo
 func (w *builder) checkAddr(s string, k kind, r hcl.Range, path string) bool {
 	var err error
 	if k == kIP {
-		var a netip.Addr
-		a, err = cidr.ParseAddr(s)
-		_ = a
+		_, err = cidr.ParseAddr(s)
 	} else {
 		_, err = cidr.ParsePrefix(s)
 	}
@@ -542,7 +539,8 @@ func (w *builder) joinList(v cty.Value, a *hclsyntax.Attribute, t target, path s
 		ep := fmt.Sprintf("%s[%d]", path, i)
 		r := elementRange(a.Expr, i, len(els))
 		if el.IsWhollyKnown() {
-			s, ok := w.toString(func() cty.Value { u, _ := el.UnmarkDeep(); return u }(), r, ep)
+			plain, _ := el.UnmarkDeep()
+			s, ok := w.toString(plain, r, ep)
 			if !ok {
 				return nil, false
 			}
