@@ -26,6 +26,9 @@ import (
 type Problem struct {
 	File string
 	Line int
+	// Column is the column on Line, or 0 when the source format does not
+	// locate values more finely than lines (JSON and YAML).
+	Column int
 	// Path is the JSON path in the source, e.g. properties.networkProfile.
 	Path string
 	Msg  string
@@ -36,6 +39,9 @@ func (p Problem) String() string {
 	s := p.File
 	if p.Line > 0 {
 		s += ":" + strconv.Itoa(p.Line)
+		if p.Column > 0 {
+			s += ":" + strconv.Itoa(p.Column)
+		}
 	}
 	s += ": "
 	if p.Path != "" {

@@ -253,33 +253,33 @@ func TestConfigurationProblems(t *testing.T) {
 		files []File
 		want  []string // file:line: and message pieces, one per problem
 	}{
-		{"duplicate resource", mem("a.tf", vnet, "b.tf", vnet), []string{"b.tf:1: column 1: resource azurerm_virtual_network.v is declared twice (also at a.tf:1:1)"}},
-		{"duplicate local", mem("a.tf", vnet+"locals {\n  x = 1\n}\n", "b.tf", "locals {\n  x = 2\n}\n"), []string{"b.tf:2: local.x: column 3: local value x is defined twice (also at a.tf:8:3)"}},
-		{"unknown block", mem("a.tf", vnet+"resources \"x\" \"y\" {}\n"), []string{`a.tf:7: column 1: unsupported block type "resources"`}},
-		{"top-level attribute", mem("a.tf", vnet+"region = \"westeurope\"\n"), []string{`a.tf:7: column 1: an argument named "region" is not expected`}},
-		{"labels", mem("a.tf", vnet+"resource \"azurerm_subnet\" {}\n"), []string{"a.tf:7: column 1: a resource block takes 2 label(s), not 1"}},
-		{"not terraform", mem("a.tf", vnet, "main.bicep", "param x string"), []string{"main.bicep:1: column 1: not a Terraform file"}},
-		{"same file twice", mem("a.tf", vnet, "a.tf", vnet), []string{"a.tf:1: column 1: the file is given twice"}},
-		{"only tfvars", mem("terraform.tfvars", "x = 1\n"), []string{"terraform.tfvars:1: column 1: no .tf file among the inputs"}},
-		{"nothing to read", mem("a.tf", "resource \"azurerm_resource_group\" \"rg\" {\n  name = \"rg\"\n}\n"), []string{"a.tf:1: column 1: the configuration declares none of the resources aksnet reads"}},
+		{"duplicate resource", mem("a.tf", vnet, "b.tf", vnet), []string{"b.tf:1:1: resource azurerm_virtual_network.v is declared twice (also at a.tf:1:1)"}},
+		{"duplicate local", mem("a.tf", vnet+"locals {\n  x = 1\n}\n", "b.tf", "locals {\n  x = 2\n}\n"), []string{"b.tf:2:3: local.x: local value x is defined twice (also at a.tf:8:3)"}},
+		{"unknown block", mem("a.tf", vnet+"resources \"x\" \"y\" {}\n"), []string{`a.tf:7:1: unsupported block type "resources"`}},
+		{"top-level attribute", mem("a.tf", vnet+"region = \"westeurope\"\n"), []string{`a.tf:7:1: an argument named "region" is not expected`}},
+		{"labels", mem("a.tf", vnet+"resource \"azurerm_subnet\" {}\n"), []string{"a.tf:7:1: a resource block takes 2 label(s), not 1"}},
+		{"not terraform", mem("a.tf", vnet, "main.bicep", "param x string"), []string{"main.bicep:1:1: not a Terraform file"}},
+		{"same file twice", mem("a.tf", vnet, "a.tf", vnet), []string{"a.tf:1:1: the file is given twice"}},
+		{"only tfvars", mem("terraform.tfvars", "x = 1\n"), []string{"terraform.tfvars:1:1: no .tf file among the inputs"}},
+		{"nothing to read", mem("a.tf", "resource \"azurerm_resource_group\" \"rg\" {\n  name = \"rg\"\n}\n"), []string{"a.tf:1:1: the configuration declares none of the resources aksnet reads"}},
 		{"local cycle", mem("a.tf", vnet+"locals {\n  a = local.b\n  b = local.a\n}\n", "b.tf", "resource \"azurerm_subnet\" \"s\" {\n  name = local.a\n}\n"),
-			[]string{"a.tf:8: local.a: column 3: local.a depends on itself"}},
+			[]string{"a.tf:8:3: local.a: local.a depends on itself"}},
 		{"count.index without count", mem("a.tf", strings.Replace(vnet, `"vnet"`, `"vnet-${count.index}"`, 1)),
-			[]string{"a.tf:2: azurerm_virtual_network.v.name: column 33: count.index is used in a block that has no count"}},
+			[]string{"a.tf:2:33: azurerm_virtual_network.v.name: count.index is used in a block that has no count"}},
 		{"count and for_each", mem("a.tf", strings.Replace(vnet, `name `, "count = 1\n  for_each = {}\n  name ", 1)),
-			[]string{"a.tf:3: azurerm_virtual_network.v: column 3: a resource takes count or for_each, not both"}},
+			[]string{"a.tf:3:3: azurerm_virtual_network.v: a resource takes count or for_each, not both"}},
 		{"VNet outside the configuration", mem("a.tf", "resource \"azurerm_subnet\" \"s\" {\n  name                 = \"snet\"\n  virtual_network_name = \"vnet-hub\"\n  address_prefixes     = [\"10.0.0.0/24\"]\n}\n"),
-			[]string{`a.tf:3: azurerm_subnet.s.virtual_network_name: column 26: azurerm_subnet.s: subnet snet is in VNet "vnet-hub", which is not among the inputs (include the azurerm_virtual_network in the same folder of .tf files)`}},
+			[]string{`a.tf:3:26: azurerm_subnet.s.virtual_network_name: azurerm_subnet.s: subnet snet is in VNet "vnet-hub", which is not among the inputs (include the azurerm_virtual_network in the same folder of .tf files)`}},
 		{"literal IDs", mem("a.tf", vnet+`resource "azurerm_subnet_route_table_association" "a" {
   subnet_id      = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet"
   route_table_id = "rt-egress"
 }
 `), []string{
-			`a.tf:8: azurerm_subnet_route_table_association.a.subnet_id: column 20: azurerm_subnet_route_table_association.a: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet" is not a subnet resource ID`,
-			`a.tf:9: azurerm_subnet_route_table_association.a.route_table_id: column 20: azurerm_subnet_route_table_association.a: "rt-egress" is not a Microsoft.Network/routeTables resource ID (refer to the resource by its id (TYPE.NAME.id)`,
+			`a.tf:8:20: azurerm_subnet_route_table_association.a.subnet_id: azurerm_subnet_route_table_association.a: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet" is not a subnet resource ID`,
+			`a.tf:9:20: azurerm_subnet_route_table_association.a.route_table_id: azurerm_subnet_route_table_association.a: "rt-egress" is not a Microsoft.Network/routeTables resource ID (refer to the resource by its id (TYPE.NAME.id)`,
 		}},
-		{"tfvars block", mem("a.tf", vnet, "x.tfvars", "block {}\n"), []string{"x.tfvars:1: column 1: a .tfvars file holds variable values, not blocks"}},
-		{"tfvars expression", mem("a.tf", vnet+"variable \"x\" {}\n", "x.tfvars", "x = var.y\n"), []string{"x.tfvars:1: var.x: column 5: Variables not allowed"}},
+		{"tfvars block", mem("a.tf", vnet, "x.tfvars", "block {}\n"), []string{"x.tfvars:1:1: a .tfvars file holds variable values, not blocks"}},
+		{"tfvars expression", mem("a.tf", vnet+"variable \"x\" {}\n", "x.tfvars", "x = var.y\n"), []string{"x.tfvars:1:5: var.x: Variables not allowed"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			probs := importErr(t, tc.files)

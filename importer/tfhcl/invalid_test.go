@@ -2,7 +2,6 @@ package tfhcl
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -39,10 +38,9 @@ func checkProblems(t *testing.T, got []importer.Problem, wants []wantProblem) {
 	}
 	for _, w := range wants {
 		line := lineOf(t, w.file, w.after, w.at)
-		prefix := fmt.Sprintf("column %d: ", w.col)
 		found := false
 		for _, p := range got {
-			if p.File == w.file && p.Line == line && p.Path == w.path && strings.HasPrefix(p.Msg, prefix) && strings.Contains(p.Msg, w.msg) {
+			if p.File == w.file && p.Line == line && p.Column == w.col && p.Path == w.path && strings.Contains(p.Msg, w.msg) {
 				found = true
 				if p.Hint == "" {
 					t.Errorf("problem %s has no hint", p)

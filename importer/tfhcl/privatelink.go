@@ -14,33 +14,6 @@ import (
 // same generated document as the rest (see synth.go) after the plan
 // importer has built the VNets, so endpoints can be placed in subnets.
 
-// privateLinkServices maps a private link target's provider and resource
-// type plus the endpoint's subresource (group ID), all lower case, to the
-// service in the design. Pairs not listed have no recommended DNS zone in
-// the design, so their endpoints are not imported (with a warning).
-var privateLinkServices = map[[2]string]design.PrivateLinkService{
-	{"microsoft.keyvault/vaults", "vault"}:                            "keyVault",
-	{"microsoft.keyvault/managedhsms", "managedhsm"}:                  "keyVaultManagedHSM",
-	{"microsoft.storage/storageaccounts", "blob"}:                     "storageBlob",
-	{"microsoft.storage/storageaccounts", "table"}:                    "storageTable",
-	{"microsoft.storage/storageaccounts", "queue"}:                    "storageQueue",
-	{"microsoft.storage/storageaccounts", "file"}:                     "storageFile",
-	{"microsoft.storage/storageaccounts", "web"}:                      "storageWeb",
-	{"microsoft.storage/storageaccounts", "dfs"}:                      "storageDfs",
-	{"microsoft.sql/servers", "sqlserver"}:                            "sqlDatabase",
-	{"microsoft.containerregistry/registries", "registry"}:            "containerRegistry",
-	{"microsoft.servicebus/namespaces", "namespace"}:                  "serviceBus",
-	{"microsoft.eventhub/namespaces", "namespace"}:                    "eventHubs",
-	{"microsoft.relay/namespaces", "namespace"}:                       "relay",
-	{"microsoft.documentdb/databaseaccounts", "sql"}:                  "cosmosDbSql",
-	{"microsoft.insights/privatelinkscopes", "azuremonitor"}:          "azureMonitor",
-	{"microsoft.monitor/accounts", "prometheusmetrics"}:               "managedPrometheus",
-	{"microsoft.cache/redis", "rediscache"}:                           "redisCache",
-	{"microsoft.cache/redisenterprise", "redisenterprise"}:            "redisEnterprise",
-	{"microsoft.dbforpostgresql/flexibleservers", "postgresqlserver"}: "postgresqlFlexible",
-	{"microsoft.containerservice/managedclusters", "management"}:      "aksAPIServer",
-}
-
 type tfPrivateEndpoint struct {
 	Name       string `yaml:"name"`
 	SubnetID   string `yaml:"subnet_id"`
@@ -266,8 +239,7 @@ func (pl *privateLinks) endpoint(i int, addr string) {
 			"aksnet checks endpoints to Key Vault, Storage, SQL, ACR, Service Bus, Event Hubs, Relay, Cosmos DB, Azure Monitor, Redis, PostgreSQL and AKS")
 		return
 	}
-	key := [2]string{strings.ToLower(tr.Provider + "/" + tr.Types[0]), strings.ToLower(c.Subresources[0])}
-	service := privateLinkServices[key]
+	service := importer.PrivateLinkServiceOf(tr, c.Subresources[0])
 	if service == "" {
 		pl.warn(cs+".subresource_names[0]", fmt.Sprintf("%s: %s/%s with subresource %s is not a service aksnet models; the endpoint is not checked",
 			addr, tr.Provider, tr.Types[0], c.Subresources[0]),

@@ -1,7 +1,6 @@
 package tfhcl
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -21,14 +20,9 @@ type problem struct {
 	Hint string
 }
 
-// export turns a problem into an importer.Problem; importer.Problem has no
-// column, so the column leads the message.
+// export turns a problem into an importer.Problem.
 func (p problem) export() importer.Problem {
-	msg := p.Msg
-	if p.Col > 0 {
-		msg = fmt.Sprintf("column %d: %s", p.Col, msg)
-	}
-	return importer.Problem{File: p.File, Line: p.Line, Path: p.Path, Msg: msg, Hint: p.Hint}
+	return importer.Problem{File: p.File, Line: p.Line, Column: p.Col, Path: p.Path, Msg: p.Msg, Hint: p.Hint}
 }
 
 func atRange(r hcl.Range, path, msg, hint string) problem {

@@ -257,12 +257,65 @@ func (e *env) loadInputs(args []string, format string) ([]loaded, error) {
 			imported(imp.format, d, warns, err)
 		}
 	}
-	if len(hclFiles) > 0 {
-		d, warns, err := tfhcl.Import(hclFiles)
+	configs, err := hclConfigurations(hclFiles)
+	if err != nil {
+		msgs = append(msgs, err.Error())
+	}
+	for _, files := range configs {
+		names[formatHCL] = nil
+		for _, f := range files {
+			names[formatHCL] = append(names[formatHCL], f.Name)
+		}
+		d, warns, err := tfhcl.Import(files)
 		imported(formatHCL, d, warns, err)
 	}
 	if len(msgs) > 0 {
 		return nil, inputProblems(msgs)
+	}
+	return out, nil
+}
+
+// hclConfigurations groups Terraform files into configurations, one per
+// folder as Terraform reads them. A folder that holds only .tfvars files
+// sets the variables of the one configuration among the inputs; with
+// several configurations it is ambiguous.
+func hclConfigurations(files []tfhcl.File) ([][]tfhcl.File, error) {
+	byDir := map[string][]tfhcl.File{}
+	var dirs, varsOnly []string
+	for _, f := range files {
+		dir := filepath.Dir(f.Name)
+		if _, ok := byDir[dir]; !ok {
+			dirs = append(dirs, dir)
+		}
+		byDir[dir] = append(byDir[dir], f)
+	}
+	var configs []string
+	for _, dir := range dirs {
+		if slices.ContainsFunc(byDir[dir], func(f tfhcl.File) bool { return strings.HasSuffix(strings.ToLower(f.Name), ".tf") }) {
+			configs = append(configs, dir)
+		} else {
+			varsOnly = append(varsOnly, dir)
+		}
+	}
+	if len(varsOnly) > 0 && len(configs) != 1 {
+		var vars []string
+		for _, dir := range varsOnly {
+			for _, f := range byDir[dir] {
+				vars = append(vars, f.Name)
+			}
+		}
+		return nil, fmt.Errorf("%s: .tfvars files set the variables of one Terraform configuration, but the inputs hold %d (folders with .tf files: %s); run aksnet check once per configuration",
+			strings.Join(vars, ", "), len(configs), strings.Join(configs, ", "))
+	}
+	var out [][]tfhcl.File
+	for _, dir := range configs {
+		cfg := byDir[dir]
+		if len(configs) == 1 {
+			for _, v := range varsOnly {
+				cfg = append(cfg, byDir[v]...)
+			}
+		}
+		out = append(out, cfg)
 	}
 	return out, nil
 }
