@@ -63,7 +63,7 @@ func (dr *drifter) add(sev finding.Severity, subject, wantPath, gotPath, what, d
 	}
 	dr.out = append(dr.out, finding.Finding{
 		Rule: RuleDesignDrift, Severity: sev, Subject: subject, Location: dr.want.Locate(wantPath),
-		Message:     fmt.Sprintf("%s: the design has %s, the cluster has %s%s", what, designed, observed, where),
+		Message:     fmt.Sprintf("%s: the design has %s, Azure shows %s%s", what, designed, observed, where),
 		Remediation: driftFix,
 	})
 }

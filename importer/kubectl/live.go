@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -28,6 +29,11 @@ func NewClient(kubeconfig, context string) (kubernetes.Interface, string, error)
 		return nil, "", fmt.Errorf("kubeconfig %s: %w", kubeconfig, err)
 	}
 	cfg.UserAgent = "aksnet"
+	if cfg.Timeout == 0 {
+		// A private cluster's API server is unreachable from outside its
+		// VNet; say so instead of waiting forever.
+		cfg.Timeout = time.Minute
+	}
 	c, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return nil, "", fmt.Errorf("kubeconfig %s: %w", kubeconfig, err)

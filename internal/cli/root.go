@@ -123,6 +123,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.`,
 	root.AddCommand(
 		e.checkCommand(),
 		e.auditCommand(),
+		e.collectCommand(),
 		e.planCommand(),
 		e.simulateCommand(),
 		e.netpolCommand(),
