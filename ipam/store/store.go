@@ -52,13 +52,15 @@ type ReadTx interface {
 	Pools() ([]ipam.Pool, error)
 	// Space returns the placement state of the named pool: its live
 	// allocations and reservations and the registered ranges to avoid
-	// that overlap it. Inside Update it also locks the pool until the
-	// transaction ends, so the state cannot change under a decision
-	// taken from it; writes to the pool in the same transaction are
-	// reflected in the Space returned by a later call but not in one
-	// returned earlier. The caller may change the returned Space (it is
-	// a copy). The error wraps ipam.ErrNotFound when there is no such
-	// pool.
+	// that overlap it. The error wraps ipam.ErrNotFound when there is no
+	// such pool.
+	//
+	// Inside Update, Space also locks the pool until the transaction
+	// ends, so the state cannot change under a decision taken from it.
+	// The Space returned there belongs to the transaction: it follows the
+	// transaction's own writes to the pool's allocations and reservations,
+	// and the caller must not change it (ask it to decide, then write
+	// through the Tx). Inside View the result is the caller's own copy.
 	Space(pool string) (*ipam.Space, error)
 	// Allocation returns the allocation with the given ID, live or
 	// released.

@@ -249,9 +249,11 @@ func (s *Store) try(ctx context.Context, iso pgx.TxIsoLevel, fn func(store.Tx) e
 	t := &txn{ctx: ctx, q: tx, s: s, write: true}
 	if err := fn(t); err != nil {
 		tx.Rollback(ctx)
+		t.work.Abort(&s.cache)
 		return nil, err
 	}
 	if err := tx.Commit(ctx); err != nil {
+		t.work.Abort(&s.cache)
 		return nil, fmt.Errorf("ipam postgres: commit: %w", err)
 	}
 	return t, nil

@@ -25,7 +25,7 @@ const dsnEnv = "AKSNET_TEST_POSTGRES"
 // testDSN returns the test database's DSN. Without it the tests skip,
 // except under CI, where they fail so that CI never passes without
 // running them.
-func testDSN(t *testing.T) string {
+func testDSN(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv(dsnEnv)
 	if dsn == "" {
@@ -47,7 +47,7 @@ type schemas struct {
 	made     map[string]bool
 }
 
-func newSchemas(t *testing.T, dsn string) *schemas {
+func newSchemas(t testing.TB, dsn string) *schemas {
 	s := &schemas{dsn: dsn, run: fmt.Sprintf("aksnet_t%d", time.Now().UnixNano()%1e9), made: map[string]bool{}}
 	t.Cleanup(func() {
 		conn, err := pgx.Connect(context.Background(), dsn)
@@ -121,9 +121,9 @@ func TestDatabaseRefuses(t *testing.T) {
 		{fmt.Sprintf(`UPDATE allocations SET state = 'live' WHERE id = %d`, al.ID), "can only be released"},
 		// Same row copied with another ID: the exclusion constraint.
 		{`INSERT INTO allocations (pool, pool_first, pool_last, cidr, first, last, owner, cluster, purpose, tags,
-			request, reservation, state, created_at)
+			request, reservation, state, created_at, gen)
 			SELECT pool, pool_first, pool_last, '10.0.0.128/25', first, last, owner, cluster, purpose, tags,
-			request, reservation, state, created_at FROM allocations`, "allocations_no_overlap"},
+			request, reservation, state, created_at, gen FROM allocations`, "allocations_no_overlap"},
 		{`INSERT INTO pools (name, cidr, first, last, purpose, tags, description, created_at)
 			SELECT 'q', '10.0.128.0/17', first, last, purpose, tags, description, created_at FROM pools`, "pools_no_overlap"},
 	} {

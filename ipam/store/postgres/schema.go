@@ -26,6 +26,9 @@ type migration struct {
 // overlap, so one exclusion constraint over all live allocations
 // (cidr && cidr) is as strong as one per pool (pool =, cidr &&) and needs
 // no btree_gist.
+//
+// generation, gen and epoch serve the placement cache as in the SQLite
+// schema.
 var migrations = []migration{
 	// 1: the registry.
 	{
@@ -41,6 +44,7 @@ CREATE TABLE pools (
 	description TEXT        NOT NULL,
 	created_at  TIMESTAMPTZ NOT NULL,
 	generation  BIGINT      NOT NULL DEFAULT 0,
+	epoch       BIGINT      NOT NULL DEFAULT 0,
 	UNIQUE (name, first, last),
 	CHECK (first <= last)
 );
@@ -64,6 +68,7 @@ CREATE TABLE allocations (
 	state       TEXT        NOT NULL CHECK (state IN ('live', 'released')),
 	created_at  TIMESTAMPTZ NOT NULL,
 	released_at TIMESTAMPTZ,
+	gen         BIGINT      NOT NULL,
 	FOREIGN KEY (pool, pool_first, pool_last) REFERENCES pools (name, first, last) ON DELETE CASCADE,
 	CONSTRAINT allocations_inside_pool CHECK (first >= pool_first AND last <= pool_last AND first <= last),
 	CHECK ((state = 'live') = (released_at IS NULL))
@@ -71,6 +76,7 @@ CREATE TABLE allocations (
 CREATE UNIQUE INDEX allocations_key ON allocations (pool, idem_key) WHERE idem_key IS NOT NULL;
 CREATE INDEX allocations_live ON allocations (first) WHERE state = 'live';
 CREATE INDEX allocations_pool ON allocations (pool, state);
+CREATE INDEX allocations_gen ON allocations (pool, gen);
 
 CREATE TABLE reservations (
 	id          BIGINT      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -88,12 +94,14 @@ CREATE TABLE reservations (
 	state       TEXT        NOT NULL CHECK (state IN ('live', 'released')),
 	created_at  TIMESTAMPTZ NOT NULL,
 	released_at TIMESTAMPTZ,
+	gen         BIGINT      NOT NULL,
 	FOREIGN KEY (pool, pool_first, pool_last) REFERENCES pools (name, first, last) ON DELETE CASCADE,
 	CONSTRAINT reservations_inside_pool CHECK (first >= pool_first AND last <= pool_last AND first <= last),
 	CHECK ((state = 'live') = (released_at IS NULL))
 );
 CREATE INDEX reservations_live ON reservations (first) WHERE state = 'live';
 CREATE INDEX reservations_pool ON reservations (pool, state);
+CREATE INDEX reservations_gen ON reservations (pool, gen);
 
 CREATE TABLE avoid (
 	cidr   TEXT  NOT NULL PRIMARY KEY,

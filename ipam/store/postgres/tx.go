@@ -39,11 +39,11 @@ func nullTime(t *time.Time) time.Time {
 
 type scanner interface{ Scan(dest ...any) error }
 
-const poolCols = `id, name, cidr, purpose, tags, description, created_at, generation`
+const poolCols = `id, name, cidr, purpose, tags, description, created_at, generation, epoch`
 
-func scanPool(r scanner) (p ipam.Pool, id, gen int64, err error) {
+func scanPool(r scanner) (p ipam.Pool, v spacecache.Version, err error) {
 	var cidrText, purpose, tags string
-	if err = r.Scan(&id, &p.Name, &cidrText, &purpose, &tags, &p.Description, &p.CreatedAt, &gen); err != nil {
+	if err = r.Scan(&v.ID, &p.Name, &cidrText, &purpose, &tags, &p.Description, &p.CreatedAt, &v.Gen, &v.Epoch); err != nil {
 		return
 	}
 	p.Purpose, p.CreatedAt = ipam.Purpose(purpose), utc(p.CreatedAt)
@@ -55,7 +55,7 @@ func scanPool(r scanner) (p ipam.Pool, id, gen int64, err error) {
 }
 
 func scanPoolOnly(r scanner) (ipam.Pool, error) {
-	p, _, _, err := scanPool(r)
+	p, _, err := scanPool(r)
 	return p, err
 }
 
@@ -136,20 +136,20 @@ func notFound(err error, format string, args ...any) error {
 	return fmt.Errorf("ipam postgres: %w", err)
 }
 
-func (t *txn) poolRow(name string, lock bool) (ipam.Pool, int64, int64, error) {
+func (t *txn) poolRow(name string, lock bool) (ipam.Pool, spacecache.Version, error) {
 	q := `SELECT ` + poolCols + ` FROM pools WHERE name = $1`
 	if lock {
 		q += ` FOR UPDATE`
 	}
-	p, id, gen, err := scanPool(t.q.QueryRow(t.ctx, q, name))
+	p, v, err := scanPool(t.q.QueryRow(t.ctx, q, name))
 	if err != nil {
-		return ipam.Pool{}, 0, 0, notFound(err, "no pool %q", name)
+		return ipam.Pool{}, v, notFound(err, "no pool %q", name)
 	}
-	return p, id, gen, nil
+	return p, v, nil
 }
 
 func (t *txn) Pool(name string) (ipam.Pool, error) {
-	p, _, _, err := t.poolRow(name, false)
+	p, _, err := t.poolRow(name, false)
 	return p, err
 }
 
@@ -157,42 +157,76 @@ func (t *txn) Pools() ([]ipam.Pool, error) {
 	return collect(t, scanPoolOnly, `SELECT `+poolCols+` FROM pools ORDER BY first`)
 }
 
+// Space returns the pool's state. In a write transaction it locks the
+// pool's row first; the state is then the transaction's own and follows
+// its writes. In a read transaction it is a copy.
 func (t *txn) Space(name string) (*ipam.Space, error) {
 	if t.write {
 		if sp := t.work.Space(name); sp != nil {
 			return sp, nil
 		}
 	}
-	p, id, gen, err := t.poolRow(name, t.write)
+	p, v, err := t.poolRow(name, t.write)
 	if err != nil {
 		return nil, err
 	}
-	sp := t.s.cache.Get(name, id, gen)
-	if sp == nil {
-		allocs, err := collect(t, scanAlloc, `SELECT `+allocCols+` FROM allocations WHERE pool = $1 AND state = 'live'`, name)
-		if err != nil {
-			return nil, err
+	if t.write {
+		if sp := t.s.cache.Checkout(name, v, t.catchUp(name)); sp != nil {
+			t.work.Track(name, v, sp, true)
+			return sp, nil
 		}
-		res, err := collect(t, scanRes, `SELECT `+resCols+` FROM reservations WHERE pool = $1 AND state = 'live'`, name)
-		if err != nil {
-			return nil, err
-		}
-		first, last := codec.Bounds(p.CIDR)
-		avoid, err := collect(t, scanAvoid, `SELECT cidr, name, reason FROM avoid WHERE first <= $1 AND last >= $2`, last, first)
-		if err != nil {
-			return nil, err
-		}
-		if sp, err = ipam.NewSpace(p, allocs, res, avoid); err != nil {
-			return nil, fmt.Errorf("ipam postgres: %w", err)
-		}
-		if !t.write {
-			t.s.cache.Put(name, id, gen, sp.Clone())
-		}
+	} else if sp := t.s.cache.Peek(name, v); sp != nil {
+		return sp, nil
+	}
+	sp, err := t.load(p)
+	if err != nil {
+		return nil, err
 	}
 	if t.write {
-		t.work.Track(name, id, gen, sp.Clone())
+		t.work.Track(name, v, sp, false)
+	} else {
+		t.s.cache.Offer(name, v, sp.Clone())
 	}
 	return sp, nil
+}
+
+// load reads the pool's live allocations and reservations and the avoid
+// ranges that overlap it.
+func (t *txn) load(p ipam.Pool) (*ipam.Space, error) {
+	allocs, err := collect(t, scanAlloc, `SELECT `+allocCols+` FROM allocations WHERE pool = $1 AND state = 'live'`, p.Name)
+	if err != nil {
+		return nil, err
+	}
+	res, err := collect(t, scanRes, `SELECT `+resCols+` FROM reservations WHERE pool = $1 AND state = 'live'`, p.Name)
+	if err != nil {
+		return nil, err
+	}
+	first, last := codec.Bounds(p.CIDR)
+	avoid, err := collect(t, scanAvoid, `SELECT cidr, name, reason FROM avoid WHERE first <= $1 AND last >= $2`, last, first)
+	if err != nil {
+		return nil, err
+	}
+	sp, err := ipam.NewSpace(p, allocs, res, avoid)
+	if err != nil {
+		return nil, fmt.Errorf("ipam postgres: %w", err)
+	}
+	return sp, nil
+}
+
+// catchUp applies the allocations and reservations of pool written after
+// a cached generation (another server's writes).
+func (t *txn) catchUp(pool string) spacecache.CatchUp {
+	return func(sp *ipam.Space, from int64) bool {
+		allocs, err := collect(t, scanAlloc, `SELECT `+allocCols+` FROM allocations WHERE pool = $1 AND gen > $2 ORDER BY id`, pool, from)
+		if err != nil {
+			return false
+		}
+		res, err := collect(t, scanRes, `SELECT `+resCols+` FROM reservations WHERE pool = $1 AND gen > $2 ORDER BY id`, pool, from)
+		if err != nil {
+			return false
+		}
+		return spacecache.Apply(sp, allocs, res) == nil
+	}
 }
 
 func (t *txn) Allocation(id int64) (ipam.Allocation, error) {
@@ -464,7 +498,7 @@ func (t *txn) UpdatePool(p ipam.Pool) error {
 	if !t.write {
 		return errReadOnly
 	}
-	tag, err := t.q.Exec(t.ctx, `UPDATE pools SET purpose = $1, tags = $2, description = $3, generation = generation + 1
+	tag, err := t.q.Exec(t.ctx, `UPDATE pools SET purpose = $1, tags = $2, description = $3, epoch = epoch + 1
 		WHERE name = $4`, string(p.Purpose), codec.Tags(p.Tags), p.Description, p.Name)
 	if err != nil {
 		return constraint(err, "pool "+p.Name)
@@ -472,7 +506,7 @@ func (t *txn) UpdatePool(p ipam.Pool) error {
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("%w: no pool %q", ipam.ErrNotFound, p.Name)
 	}
-	t.work.Forget(p.Name)
+	t.work.Invalidate(p.Name)
 	return nil
 }
 
@@ -480,7 +514,7 @@ func (t *txn) DeletePool(name string) error {
 	if !t.write {
 		return errReadOnly
 	}
-	if _, _, _, err := t.poolRow(name, true); err != nil {
+	if _, _, err := t.poolRow(name, true); err != nil {
 		return err
 	}
 	var live int
@@ -494,7 +528,7 @@ func (t *txn) DeletePool(name string) error {
 	if _, err := t.q.Exec(t.ctx, `DELETE FROM pools WHERE name = $1`, name); err != nil {
 		return constraint(err, "pool "+name)
 	}
-	t.work.Forget(name)
+	t.work.Invalidate(name)
 	return nil
 }
 
@@ -534,21 +568,18 @@ func (t *txn) InsertAllocation(a ipam.Allocation) (ipam.Allocation, error) {
 			return a, err
 		}
 	}
-	err := t.q.QueryRow(t.ctx, `INSERT INTO allocations (pool, pool_first, pool_last, cidr, first, last, owner, cluster,
-		purpose, tags, idem_key, request, reservation, state, created_at)
-		SELECT name, first, last, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'live', $12 FROM pools WHERE name = $1
-		RETURNING id`,
-		a.Pool, a.CIDR.String(), first, last, a.Owner, a.Cluster, a.Purpose, codec.Tags(a.Tags),
-		nullString(a.IdempotencyKey), a.Request, a.Reservation, a.CreatedAt).Scan(&a.ID)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return a, fmt.Errorf("%w: %s: no pool %q", ipam.ErrNotFound, what, a.Pool)
-	}
-	if err != nil {
-		return a, constraint(err, what)
-	}
 	gen, err := t.bump(a.Pool)
 	if err != nil {
 		return a, err
+	}
+	err = t.q.QueryRow(t.ctx, `INSERT INTO allocations (pool, pool_first, pool_last, cidr, first, last, owner, cluster,
+		purpose, tags, idem_key, request, reservation, state, created_at, gen)
+		SELECT name, first, last, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'live', $12, $13 FROM pools WHERE name = $1
+		RETURNING id`,
+		a.Pool, a.CIDR.String(), first, last, a.Owner, a.Cluster, a.Purpose, codec.Tags(a.Tags),
+		nullString(a.IdempotencyKey), a.Request, a.Reservation, a.CreatedAt, gen).Scan(&a.ID)
+	if err != nil {
+		return a, constraint(err, what)
 	}
 	t.work.Apply(a.Pool, gen, func(sp *ipam.Space) error { return sp.Add(a) })
 	return a, nil
@@ -562,7 +593,12 @@ func (t *txn) ReleaseAllocation(id int64, at time.Time) (ipam.Allocation, error)
 	if err != nil {
 		return a, err
 	}
-	tag, err := t.q.Exec(t.ctx, `UPDATE allocations SET state = 'released', released_at = $1 WHERE id = $2 AND state = 'live'`, at, id)
+	gen, err := t.bump(a.Pool)
+	if err != nil {
+		return a, err
+	}
+	tag, err := t.q.Exec(t.ctx, `UPDATE allocations SET state = 'released', released_at = $1, gen = $2
+		WHERE id = $3 AND state = 'live'`, at, gen, id)
 	if err != nil {
 		return a, constraint(err, fmt.Sprintf("release of allocation %d", id))
 	}
@@ -572,10 +608,6 @@ func (t *txn) ReleaseAllocation(id int64, at time.Time) (ipam.Allocation, error)
 		}
 		return a, fmt.Errorf("%w: allocation %d (%s) was already released at %s", ipam.ErrInUse, id, a.CIDR,
 			a.ReleasedAt.Format(time.RFC3339))
-	}
-	gen, err := t.bump(a.Pool)
-	if err != nil {
-		return a, err
 	}
 	t.work.Apply(a.Pool, gen, func(sp *ipam.Space) error { _, err := sp.Release(id, at); return err })
 	a.State, a.ReleasedAt = ipam.StateReleased, at.UTC().Truncate(time.Microsecond)
@@ -599,20 +631,17 @@ func (t *txn) InsertReservation(r ipam.Reservation) (ipam.Reservation, error) {
 			return r, err
 		}
 	}
-	err := t.q.QueryRow(t.ctx, `INSERT INTO reservations (pool, pool_first, pool_last, cidr, first, last, owner, cluster,
-		purpose, tags, note, state, created_at)
-		SELECT name, first, last, $2, $3, $4, $5, $6, $7, $8, $9, 'live', $10 FROM pools WHERE name = $1
-		RETURNING id`,
-		r.Pool, r.CIDR.String(), first, last, r.Owner, r.Cluster, r.Purpose, codec.Tags(r.Tags), r.Note, r.CreatedAt).Scan(&r.ID)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return r, fmt.Errorf("%w: %s: no pool %q", ipam.ErrNotFound, what, r.Pool)
-	}
-	if err != nil {
-		return r, constraint(err, what)
-	}
 	gen, err := t.bump(r.Pool)
 	if err != nil {
 		return r, err
+	}
+	err = t.q.QueryRow(t.ctx, `INSERT INTO reservations (pool, pool_first, pool_last, cidr, first, last, owner, cluster,
+		purpose, tags, note, state, created_at, gen)
+		SELECT name, first, last, $2, $3, $4, $5, $6, $7, $8, $9, 'live', $10, $11 FROM pools WHERE name = $1
+		RETURNING id`,
+		r.Pool, r.CIDR.String(), first, last, r.Owner, r.Cluster, r.Purpose, codec.Tags(r.Tags), r.Note, r.CreatedAt, gen).Scan(&r.ID)
+	if err != nil {
+		return r, constraint(err, what)
 	}
 	t.work.Apply(r.Pool, gen, func(sp *ipam.Space) error { return sp.AddReservation(r) })
 	return r, nil
@@ -626,7 +655,12 @@ func (t *txn) ReleaseReservation(id int64, at time.Time) (ipam.Reservation, erro
 	if err != nil {
 		return r, err
 	}
-	tag, err := t.q.Exec(t.ctx, `UPDATE reservations SET state = 'released', released_at = $1 WHERE id = $2 AND state = 'live'`, at, id)
+	gen, err := t.bump(r.Pool)
+	if err != nil {
+		return r, err
+	}
+	tag, err := t.q.Exec(t.ctx, `UPDATE reservations SET state = 'released', released_at = $1, gen = $2
+		WHERE id = $3 AND state = 'live'`, at, gen, id)
 	if err != nil {
 		return r, constraint(err, fmt.Sprintf("release of reservation %d", id))
 	}
@@ -637,25 +671,21 @@ func (t *txn) ReleaseReservation(id int64, at time.Time) (ipam.Reservation, erro
 		return r, fmt.Errorf("%w: reservation %d (%s) was already released at %s", ipam.ErrInUse, id, r.CIDR,
 			r.ReleasedAt.Format(time.RFC3339))
 	}
-	gen, err := t.bump(r.Pool)
-	if err != nil {
-		return r, err
-	}
 	t.work.Apply(r.Pool, gen, func(sp *ipam.Space) error { _, err := sp.ReleaseReservation(id, at); return err })
 	r.State, r.ReleasedAt = ipam.StateReleased, at.UTC().Truncate(time.Microsecond)
 	return r, nil
 }
 
-// bumpOverlapping moves the generation of every pool p overlaps, whose
+// bumpOverlapping moves the epoch of every pool p overlaps, whose
 // placement state includes the avoid list.
 func (t *txn) bumpOverlapping(p netip.Prefix) error {
 	first, last := codec.Bounds(p)
 	names, err := collect(t, func(r scanner) (string, error) {
 		var n string
 		return n, r.Scan(&n)
-	}, `UPDATE pools SET generation = generation + 1 WHERE first <= $1 AND last >= $2 RETURNING name`, last, first)
+	}, `UPDATE pools SET epoch = epoch + 1 WHERE first <= $1 AND last >= $2 RETURNING name`, last, first)
 	for _, n := range names {
-		t.work.Forget(n)
+		t.work.Invalidate(n)
 	}
 	return err
 }

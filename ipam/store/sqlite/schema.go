@@ -13,6 +13,13 @@ package sqlite
 // never overlap and neither do pools, so "the live row with the largest
 // first address not above NEW.last" is the only one that can overlap a
 // new row, which keeps each trigger to one index lookup.
+//
+// pools.generation counts writes to a pool's allocations and
+// reservations, and each of their rows records (gen) the generation of
+// its last write; pools.epoch counts changes to the pool row and to the
+// ranges to avoid around it. Together they tell a cached placement state
+// whether it is current and which rows it is missing (package
+// spacecache).
 var migrations = []string{
 	// 1: the registry.
 	`
@@ -26,7 +33,8 @@ CREATE TABLE pools (
 	tags        TEXT    NOT NULL,
 	description TEXT    NOT NULL,
 	created_at  INTEGER NOT NULL,
-	generation  INTEGER NOT NULL DEFAULT 0
+	generation  INTEGER NOT NULL DEFAULT 0,
+	epoch       INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX pools_first ON pools(first);
 CREATE TRIGGER pools_no_overlap BEFORE INSERT ON pools
@@ -50,11 +58,13 @@ CREATE TABLE allocations (
 	reservation INTEGER NOT NULL,
 	state       TEXT    NOT NULL CHECK (state IN ('live', 'released')),
 	created_at  INTEGER NOT NULL,
-	released_at INTEGER
+	released_at INTEGER,
+	gen         INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX allocations_key ON allocations(pool, idem_key) WHERE idem_key IS NOT NULL;
 CREATE INDEX allocations_live ON allocations(first) WHERE state = 'live';
 CREATE INDEX allocations_pool ON allocations(pool, state);
+CREATE INDEX allocations_gen ON allocations(pool, gen);
 CREATE TRIGGER allocations_in_pool BEFORE INSERT ON allocations
 WHEN NOT EXISTS (SELECT 1 FROM pools WHERE name = NEW.pool AND first <= NEW.first AND last >= NEW.last)
 BEGIN SELECT RAISE(ABORT, 'aksnet_outside: an allocation must lie inside its pool'); END;
@@ -80,10 +90,12 @@ CREATE TABLE reservations (
 	note        TEXT    NOT NULL,
 	state       TEXT    NOT NULL CHECK (state IN ('live', 'released')),
 	created_at  INTEGER NOT NULL,
-	released_at INTEGER
+	released_at INTEGER,
+	gen         INTEGER NOT NULL
 );
 CREATE INDEX reservations_live ON reservations(first) WHERE state = 'live';
 CREATE INDEX reservations_pool ON reservations(pool, state);
+CREATE INDEX reservations_gen ON reservations(pool, gen);
 CREATE TRIGGER reservations_in_pool BEFORE INSERT ON reservations
 WHEN NOT EXISTS (SELECT 1 FROM pools WHERE name = NEW.pool AND first <= NEW.first AND last >= NEW.last)
 BEGIN SELECT RAISE(ABORT, 'aksnet_outside: a reservation must lie inside its pool'); END;

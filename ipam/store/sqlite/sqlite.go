@@ -170,10 +170,12 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 	t := &txn{ctx: ctx, q: tx, s: s, write: true}
 	if err := fn(t); err != nil {
 		tx.Rollback()
+		t.work.Abort(&s.cache)
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		tx.Rollback()
+		t.work.Abort(&s.cache)
 		return fmt.Errorf("ipam sqlite: commit: %w", err)
 	}
 	t.work.Commit(&s.cache)

@@ -46,12 +46,12 @@ func orNull(t time.Time) any {
 
 type scanner interface{ Scan(dest ...any) error }
 
-const poolCols = `id, name, cidr, purpose, tags, description, created_at, generation`
+const poolCols = `id, name, cidr, purpose, tags, description, created_at, generation, epoch`
 
-func scanPool(r scanner) (p ipam.Pool, id, gen int64, err error) {
+func scanPool(r scanner) (p ipam.Pool, v spacecache.Version, err error) {
 	var cidrText, purpose, tags string
 	var created int64
-	if err = r.Scan(&id, &p.Name, &cidrText, &purpose, &tags, &p.Description, &created, &gen); err != nil {
+	if err = r.Scan(&v.ID, &p.Name, &cidrText, &purpose, &tags, &p.Description, &created, &v.Gen, &v.Epoch); err != nil {
 		return
 	}
 	p.Purpose, p.CreatedAt = ipam.Purpose(purpose), fromMicros(created)
@@ -128,64 +128,97 @@ func notFound(err error, format string, args ...any) error {
 	return fmt.Errorf("ipam sqlite: %w", err)
 }
 
-func (t *txn) poolRow(name string) (ipam.Pool, int64, int64, error) {
-	p, id, gen, err := scanPool(t.q.QueryRowContext(t.ctx, `SELECT `+poolCols+` FROM pools WHERE name = ?`, name))
+func (t *txn) poolRow(name string) (ipam.Pool, spacecache.Version, error) {
+	p, v, err := scanPool(t.q.QueryRowContext(t.ctx, `SELECT `+poolCols+` FROM pools WHERE name = ?`, name))
 	if err != nil {
-		return ipam.Pool{}, 0, 0, notFound(err, "no pool %q", name)
+		return ipam.Pool{}, v, notFound(err, "no pool %q", name)
 	}
-	return p, id, gen, nil
+	return p, v, nil
 }
 
 func (t *txn) Pool(name string) (ipam.Pool, error) {
-	p, _, _, err := t.poolRow(name)
+	p, _, err := t.poolRow(name)
 	return p, err
 }
 
 func (t *txn) Pools() ([]ipam.Pool, error) {
 	return collect(t, func(r scanner) (ipam.Pool, error) {
-		p, _, _, err := scanPool(r)
+		p, _, err := scanPool(r)
 		return p, err
 	}, `SELECT `+poolCols+` FROM pools ORDER BY first`)
 }
 
+// Space returns the pool's state. In a write transaction, which already
+// holds SQLite's write lock (BEGIN IMMEDIATE) and so the pool lock the
+// interface promises, the state is the transaction's own and follows its
+// writes; in a read transaction it is a copy.
 func (t *txn) Space(name string) (*ipam.Space, error) {
 	if t.write {
 		if sp := t.work.Space(name); sp != nil {
 			return sp, nil
 		}
 	}
-	// A write transaction already holds SQLite's write lock (BEGIN
-	// IMMEDIATE), which is the pool lock the interface promises.
-	p, id, gen, err := t.poolRow(name)
+	p, v, err := t.poolRow(name)
 	if err != nil {
 		return nil, err
 	}
-	sp := t.s.cache.Get(name, id, gen)
-	if sp == nil {
-		allocs, err := collect(t, scanAlloc, `SELECT `+allocCols+` FROM allocations WHERE pool = ? AND state = 'live'`, name)
-		if err != nil {
-			return nil, err
+	if t.write {
+		if sp := t.s.cache.Checkout(name, v, t.catchUp(name)); sp != nil {
+			t.work.Track(name, v, sp, true)
+			return sp, nil
 		}
-		res, err := collect(t, scanRes, `SELECT `+resCols+` FROM reservations WHERE pool = ? AND state = 'live'`, name)
-		if err != nil {
-			return nil, err
-		}
-		first, last := codec.Bounds(p.CIDR)
-		avoid, err := collect(t, scanAvoid, `SELECT cidr, name, reason FROM avoid WHERE first <= ? AND last >= ?`, last, first)
-		if err != nil {
-			return nil, err
-		}
-		if sp, err = ipam.NewSpace(p, allocs, res, avoid); err != nil {
-			return nil, fmt.Errorf("ipam sqlite %s: %w", t.s.path, err)
-		}
-		if !t.write {
-			t.s.cache.Put(name, id, gen, sp.Clone())
-		}
+	} else if sp := t.s.cache.Peek(name, v); sp != nil {
+		return sp, nil
+	}
+	sp, err := t.load(p)
+	if err != nil {
+		return nil, err
 	}
 	if t.write {
-		t.work.Track(name, id, gen, sp.Clone())
+		t.work.Track(name, v, sp, false)
+	} else {
+		t.s.cache.Offer(name, v, sp.Clone())
 	}
 	return sp, nil
+}
+
+// load reads the pool's live allocations and reservations and the avoid
+// ranges that overlap it.
+func (t *txn) load(p ipam.Pool) (*ipam.Space, error) {
+	allocs, err := collect(t, scanAlloc, `SELECT `+allocCols+` FROM allocations WHERE pool = ? AND state = 'live'`, p.Name)
+	if err != nil {
+		return nil, err
+	}
+	res, err := collect(t, scanRes, `SELECT `+resCols+` FROM reservations WHERE pool = ? AND state = 'live'`, p.Name)
+	if err != nil {
+		return nil, err
+	}
+	first, last := codec.Bounds(p.CIDR)
+	avoid, err := collect(t, scanAvoid, `SELECT cidr, name, reason FROM avoid WHERE first <= ? AND last >= ?`, last, first)
+	if err != nil {
+		return nil, err
+	}
+	sp, err := ipam.NewSpace(p, allocs, res, avoid)
+	if err != nil {
+		return nil, fmt.Errorf("ipam sqlite %s: %w", t.s.path, err)
+	}
+	return sp, nil
+}
+
+// catchUp applies the allocations and reservations of pool written after
+// a cached generation (another process's writes).
+func (t *txn) catchUp(pool string) spacecache.CatchUp {
+	return func(sp *ipam.Space, from int64) bool {
+		allocs, err := collect(t, scanAlloc, `SELECT `+allocCols+` FROM allocations WHERE pool = ? AND gen > ? ORDER BY id`, pool, from)
+		if err != nil {
+			return false
+		}
+		res, err := collect(t, scanRes, `SELECT `+resCols+` FROM reservations WHERE pool = ? AND gen > ? ORDER BY id`, pool, from)
+		if err != nil {
+			return false
+		}
+		return spacecache.Apply(sp, allocs, res) == nil
+	}
 }
 
 func scanAvoid(r scanner) (ipam.Avoid, error) {
@@ -314,7 +347,7 @@ func (t *txn) Overlapping(p netip.Prefix) (ipam.Snapshot, error) {
 	first, last := codec.Bounds(p.Masked())
 	var err error
 	snap.Pools, err = collect(t, func(r scanner) (ipam.Pool, error) {
-		p, _, _, err := scanPool(r)
+		p, _, err := scanPool(r)
 		return p, err
 	}, `SELECT `+poolCols+` FROM pools WHERE first >= ?1 AND first <= ?2
 		UNION ALL SELECT * FROM (SELECT `+poolCols+` FROM pools WHERE first < ?1 ORDER BY first DESC LIMIT 1)`,
@@ -440,7 +473,7 @@ func (t *txn) UpdatePool(p ipam.Pool) error {
 	if !t.write {
 		return errReadOnly
 	}
-	res, err := t.q.ExecContext(t.ctx, `UPDATE pools SET purpose = ?, tags = ?, description = ?, generation = generation + 1
+	res, err := t.q.ExecContext(t.ctx, `UPDATE pools SET purpose = ?, tags = ?, description = ?, epoch = epoch + 1
 		WHERE name = ?`, string(p.Purpose), codec.Tags(p.Tags), p.Description, p.Name)
 	if err != nil {
 		return constraint(err, "pool "+p.Name)
@@ -448,7 +481,7 @@ func (t *txn) UpdatePool(p ipam.Pool) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("%w: no pool %q", ipam.ErrNotFound, p.Name)
 	}
-	t.work.Forget(p.Name)
+	t.work.Invalidate(p.Name)
 	return nil
 }
 
@@ -471,7 +504,7 @@ func (t *txn) DeletePool(name string) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("%w: no pool %q", ipam.ErrNotFound, name)
 	}
-	t.work.Forget(name)
+	t.work.Invalidate(name)
 	return nil
 }
 
@@ -501,17 +534,17 @@ func (t *txn) InsertAllocation(a ipam.Allocation) (ipam.Allocation, error) {
 	if err := checkNew(a.ID, a.State, a.CIDR, "allocation"); err != nil {
 		return a, err
 	}
-	first, last := codec.Bounds(a.CIDR)
-	err := t.q.QueryRowContext(t.ctx, `INSERT INTO allocations (pool, cidr, first, last, owner, cluster, purpose, tags,
-		idem_key, request, reservation, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'live', ?) RETURNING id`,
-		a.Pool, a.CIDR.String(), first, last, a.Owner, a.Cluster, a.Purpose, codec.Tags(a.Tags),
-		nullString(a.IdempotencyKey), a.Request, a.Reservation, micros(a.CreatedAt)).Scan(&a.ID)
-	if err != nil {
-		return a, constraint(err, fmt.Sprintf("allocation %s in pool %s", a.CIDR, a.Pool))
-	}
 	gen, err := t.bump(a.Pool)
 	if err != nil {
 		return a, err
+	}
+	first, last := codec.Bounds(a.CIDR)
+	err = t.q.QueryRowContext(t.ctx, `INSERT INTO allocations (pool, cidr, first, last, owner, cluster, purpose, tags,
+		idem_key, request, reservation, state, created_at, gen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'live', ?, ?) RETURNING id`,
+		a.Pool, a.CIDR.String(), first, last, a.Owner, a.Cluster, a.Purpose, codec.Tags(a.Tags),
+		nullString(a.IdempotencyKey), a.Request, a.Reservation, micros(a.CreatedAt), gen).Scan(&a.ID)
+	if err != nil {
+		return a, constraint(err, fmt.Sprintf("allocation %s in pool %s", a.CIDR, a.Pool))
 	}
 	t.work.Apply(a.Pool, gen, func(sp *ipam.Space) error { return sp.Add(a) })
 	return a, nil
@@ -529,13 +562,13 @@ func (t *txn) ReleaseAllocation(id int64, at time.Time) (ipam.Allocation, error)
 		return a, fmt.Errorf("%w: allocation %d (%s) was already released at %s", ipam.ErrInUse, id, a.CIDR,
 			a.ReleasedAt.Format(time.RFC3339))
 	}
-	if _, err := t.q.ExecContext(t.ctx, `UPDATE allocations SET state = 'released', released_at = ? WHERE id = ?`,
-		micros(at), id); err != nil {
-		return a, constraint(err, fmt.Sprintf("release of allocation %d", id))
-	}
 	gen, err := t.bump(a.Pool)
 	if err != nil {
 		return a, err
+	}
+	if _, err := t.q.ExecContext(t.ctx, `UPDATE allocations SET state = 'released', released_at = ?, gen = ? WHERE id = ?`,
+		micros(at), gen, id); err != nil {
+		return a, constraint(err, fmt.Sprintf("release of allocation %d", id))
 	}
 	t.work.Apply(a.Pool, gen, func(sp *ipam.Space) error { _, err := sp.Release(id, at); return err })
 	a.State, a.ReleasedAt = ipam.StateReleased, fromMicros(micros(at))
@@ -549,17 +582,17 @@ func (t *txn) InsertReservation(r ipam.Reservation) (ipam.Reservation, error) {
 	if err := checkNew(r.ID, r.State, r.CIDR, "reservation"); err != nil {
 		return r, err
 	}
-	first, last := codec.Bounds(r.CIDR)
-	err := t.q.QueryRowContext(t.ctx, `INSERT INTO reservations (pool, cidr, first, last, owner, cluster, purpose, tags,
-		note, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'live', ?) RETURNING id`,
-		r.Pool, r.CIDR.String(), first, last, r.Owner, r.Cluster, r.Purpose, codec.Tags(r.Tags), r.Note,
-		micros(r.CreatedAt)).Scan(&r.ID)
-	if err != nil {
-		return r, constraint(err, fmt.Sprintf("reservation %s in pool %s", r.CIDR, r.Pool))
-	}
 	gen, err := t.bump(r.Pool)
 	if err != nil {
 		return r, err
+	}
+	first, last := codec.Bounds(r.CIDR)
+	err = t.q.QueryRowContext(t.ctx, `INSERT INTO reservations (pool, cidr, first, last, owner, cluster, purpose, tags,
+		note, state, created_at, gen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'live', ?, ?) RETURNING id`,
+		r.Pool, r.CIDR.String(), first, last, r.Owner, r.Cluster, r.Purpose, codec.Tags(r.Tags), r.Note,
+		micros(r.CreatedAt), gen).Scan(&r.ID)
+	if err != nil {
+		return r, constraint(err, fmt.Sprintf("reservation %s in pool %s", r.CIDR, r.Pool))
 	}
 	t.work.Apply(r.Pool, gen, func(sp *ipam.Space) error { return sp.AddReservation(r) })
 	return r, nil
@@ -577,29 +610,29 @@ func (t *txn) ReleaseReservation(id int64, at time.Time) (ipam.Reservation, erro
 		return r, fmt.Errorf("%w: reservation %d (%s) was already released at %s", ipam.ErrInUse, id, r.CIDR,
 			r.ReleasedAt.Format(time.RFC3339))
 	}
-	if _, err := t.q.ExecContext(t.ctx, `UPDATE reservations SET state = 'released', released_at = ? WHERE id = ?`,
-		micros(at), id); err != nil {
-		return r, constraint(err, fmt.Sprintf("release of reservation %d", id))
-	}
 	gen, err := t.bump(r.Pool)
 	if err != nil {
 		return r, err
+	}
+	if _, err := t.q.ExecContext(t.ctx, `UPDATE reservations SET state = 'released', released_at = ?, gen = ? WHERE id = ?`,
+		micros(at), gen, id); err != nil {
+		return r, constraint(err, fmt.Sprintf("release of reservation %d", id))
 	}
 	t.work.Apply(r.Pool, gen, func(sp *ipam.Space) error { _, err := sp.ReleaseReservation(id, at); return err })
 	r.State, r.ReleasedAt = ipam.StateReleased, fromMicros(micros(at))
 	return r, nil
 }
 
-// bumpOverlapping moves the generation of every pool p overlaps, whose
+// bumpOverlapping moves the epoch of every pool p overlaps, whose
 // placement state includes the avoid list.
 func (t *txn) bumpOverlapping(p netip.Prefix) error {
 	first, last := codec.Bounds(p)
 	names, err := collect(t, func(r scanner) (string, error) {
 		var n string
 		return n, r.Scan(&n)
-	}, `UPDATE pools SET generation = generation + 1 WHERE first <= ? AND last >= ? RETURNING name`, last, first)
+	}, `UPDATE pools SET epoch = epoch + 1 WHERE first <= ? AND last >= ? RETURNING name`, last, first)
 	for _, n := range names {
-		t.work.Forget(n)
+		t.work.Invalidate(n)
 	}
 	return err
 }

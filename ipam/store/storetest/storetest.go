@@ -173,15 +173,24 @@ func liveAllocations(t *testing.T, s store.Store, pool string) []ipam.Allocation
 // noOverlaps fails if two live allocations overlap.
 func noOverlaps(t *testing.T, as []ipam.Allocation) {
 	t.Helper()
+	if msg := overlapReport(as); msg != "" {
+		t.Fatal(msg)
+	}
+}
+
+// overlapReport describes the overlapping pairs among as, or returns "".
+func overlapReport(as []ipam.Allocation) string {
 	ps := make([]netip.Prefix, len(as))
 	for i, a := range as {
 		ps[i] = a.CIDR
 	}
-	if pairs := cidr.OverlapPairs(ps); len(pairs) > 0 {
-		p := pairs[0]
-		t.Fatalf("%d pairs of live allocations overlap, first %d %s and %d %s", len(pairs),
-			as[p[0]].ID, as[p[0]].CIDR, as[p[1]].ID, as[p[1]].CIDR)
+	pairs := cidr.OverlapPairs(ps)
+	if len(pairs) == 0 {
+		return ""
 	}
+	p := pairs[0]
+	return fmt.Sprintf("%d pairs of live allocations overlap, first %d %s and %d %s", len(pairs),
+		as[p[0]].ID, as[p[0]].CIDR, as[p[1]].ID, as[p[1]].CIDR)
 }
 
 func testPools(t *testing.T, h *harness) {
