@@ -330,7 +330,7 @@ func writeNodes(w io.Writer, o Options) error {
                     }
                 ]
             }
-        }%s
+        }%[5]s
 `, nodeName(n), cidr, n, ip, sep)
 	}
 	fmt.Fprint(bw, "    ],\n    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    }\n}\n")
