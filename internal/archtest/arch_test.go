@@ -12,7 +12,7 @@ import (
 const module = "github.com/aksnet/aksnet"
 
 // domain are the packages that do no I/O: they take values and return values.
-var domain = []string{"audit", "cidr", "design", "finding", "ipam", "netpol", "plan", "rules", "simulate", "sizing"}
+var domain = []string{"audit", "cidr", "design", "finding", "ipam", "netpol", "netpol/lint", "plan", "rules", "simulate", "sizing"}
 
 // forbidden are standard-library packages that mean I/O, logging or process
 // control; a domain package importing one has started to absorb the outside world.
