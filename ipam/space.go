@@ -27,8 +27,62 @@ type Space struct {
 	res    map[int64]Reservation
 	avoid  []Avoid
 	// blocks are every live allocation, live reservation and avoid range
-	// that overlaps the pool, sorted by blockLess.
+	// that overlaps the pool, sorted by blockCmp.
 	blocks []block
+	// runs, when runsOK, are the union of blocks as disjoint,
+	// non-adjacent address ranges in order: what a request that may use
+	// no reservation must avoid. Allocating keeps them current; releasing
+	// drops them until the next search rebuilds them.
+	runs   []span
+	runsOK bool
+}
+
+// span is an inclusive address range.
+type span struct{ first, last netip.Addr }
+
+// touches reports whether a range ending at last overlaps or is adjacent
+// to one starting at first.
+func touches(last, first netip.Addr) bool { return !last.Less(first) || last.Next() == first }
+
+func (s *Space) ensureRuns() {
+	if s.runsOK {
+		return
+	}
+	s.runs = s.runs[:0]
+	for _, b := range s.blocks {
+		if n := len(s.runs); n > 0 && touches(s.runs[n-1].last, b.first) {
+			if s.runs[n-1].last.Less(b.last) {
+				s.runs[n-1].last = b.last
+			}
+			continue
+		}
+		s.runs = append(s.runs, span{b.first, b.last})
+	}
+	s.runsOK = true
+}
+
+// addRun merges a newly blocked range into runs.
+func (s *Space) addRun(b block) {
+	if !s.runsOK {
+		return
+	}
+	i, _ := slices.BinarySearchFunc(s.runs, b.first, func(r span, first netip.Addr) int {
+		if touches(r.last, first) {
+			return 1
+		}
+		return -1
+	})
+	m := span{b.first, b.last}
+	j := i
+	for ; j < len(s.runs) && touches(m.last, s.runs[j].first); j++ {
+		if s.runs[j].first.Less(m.first) {
+			m.first = s.runs[j].first
+		}
+		if m.last.Less(s.runs[j].last) {
+			m.last = s.runs[j].last
+		}
+	}
+	s.runs = slices.Replace(s.runs, i, j, m)
 }
 
 type blockKind uint8
@@ -168,7 +222,7 @@ func (s *Space) Reservation(id int64) (Reservation, bool) {
 // Clone returns an independent copy of s.
 func (s *Space) Clone() *Space {
 	return &Space{pool: s.pool, allocs: maps.Clone(s.allocs), res: maps.Clone(s.res),
-		avoid: slices.Clone(s.avoid), blocks: slices.Clone(s.blocks)}
+		avoid: slices.Clone(s.avoid), blocks: slices.Clone(s.blocks), runs: slices.Clone(s.runs), runsOK: s.runsOK}
 }
 
 // Canonical returns the request in a fixed textual form that covers
@@ -342,7 +396,9 @@ func (s *Space) Add(a Allocation) error {
 		return fmt.Errorf("ipam: allocation %d is already in pool %s", a.ID, s.pool.Name)
 	}
 	s.allocs[a.ID] = a
-	s.insert(newBlock(a.CIDR, kindAllocation, a.ID))
+	b := newBlock(a.CIDR, kindAllocation, a.ID)
+	s.insert(b)
+	s.addRun(b)
 	return nil
 }
 
@@ -358,7 +414,9 @@ func (s *Space) AddReservation(r Reservation) error {
 		return fmt.Errorf("ipam: reservation %d is already in pool %s", r.ID, s.pool.Name)
 	}
 	s.res[r.ID] = r
-	s.insert(newBlock(r.CIDR, kindReservation, r.ID))
+	b := newBlock(r.CIDR, kindReservation, r.ID)
+	s.insert(b)
+	s.addRun(b)
 	return nil
 }
 
@@ -372,6 +430,7 @@ func (s *Space) Release(id int64, at time.Time) (Allocation, error) {
 	}
 	delete(s.allocs, id)
 	s.remove(newBlock(a.CIDR, kindAllocation, id))
+	s.runsOK = false
 	a.State, a.ReleasedAt = StateReleased, at
 	return a, nil
 }
@@ -385,6 +444,7 @@ func (s *Space) ReleaseReservation(id int64, at time.Time) (Reservation, error) 
 	}
 	delete(s.res, id)
 	s.remove(newBlock(r.CIDR, kindReservation, id))
+	s.runsOK = false
 	r.State, r.ReleasedAt = StateReleased, at
 	return r, nil
 }
@@ -402,6 +462,8 @@ func (s *Space) remove(b block) {
 
 // next returns the lowest aligned prefix of length bits inside window
 // that no block overlaps, treating reservation allow (if not 0) as free.
+// Without a reservation to allow, it walks the merged runs, so packed
+// allocations cost one step, not one per allocation.
 func (s *Space) next(window netip.Prefix, bits int, allow int64) (netip.Prefix, bool) {
 	wLast := cidr.LastAddr(window)
 	cur := window.Addr()
@@ -416,22 +478,42 @@ func (s *Space) next(window netip.Prefix, bits int, allow int64) (netip.Prefix, 
 		}
 		return p, true
 	}
-	for _, b := range s.blocks {
-		if b.kind == kindReservation && b.id == allow || b.last.Less(cur) {
-			continue
+	// step moves past one blocked range; done reports the answer.
+	step := func(first, last netip.Addr) (p netip.Prefix, ok, done bool) {
+		if last.Less(cur) {
+			return netip.Prefix{}, false, false
 		}
-		if wLast.Less(b.first) {
-			break
+		if wLast.Less(first) {
+			p, ok = try(wLast)
+			return p, ok, true
 		}
-		if cur.Less(b.first) {
-			if p, ok := try(b.first.Prev()); ok {
-				return p, true
+		if cur.Less(first) {
+			if p, ok := try(first.Prev()); ok {
+				return p, true, true
 			}
 		}
-		if !b.last.Less(wLast) {
-			return netip.Prefix{}, false
+		if !last.Less(wLast) {
+			return netip.Prefix{}, false, true
 		}
-		cur = b.last.Next()
+		cur = last.Next()
+		return netip.Prefix{}, false, false
+	}
+	if allow == 0 {
+		s.ensureRuns()
+		for _, r := range s.runs {
+			if p, ok, done := step(r.first, r.last); done {
+				return p, ok
+			}
+		}
+		return try(wLast)
+	}
+	for _, b := range s.blocks {
+		if b.kind == kindReservation && b.id == allow {
+			continue
+		}
+		if p, ok, done := step(b.first, b.last); done {
+			return p, ok
+		}
 	}
 	return try(wLast)
 }

@@ -176,7 +176,11 @@ func (c *Client) do(ctx context.Context, rq request, out any) (http.Header, erro
 			lastErr = err
 		} else {
 			if ctx.Err() != nil || !rq.safe || attempt >= c.retries {
-				return nil, fmt.Errorf("%s %s: %w", rq.method, c.base.Host, err)
+				var ue *url.Error
+				if errors.As(err, &ue) {
+					err = ue.Err
+				}
+				return nil, fmt.Errorf("cannot reach the registry at %s: %w", c.base, err)
 			}
 			lastErr = err
 		}

@@ -64,40 +64,59 @@ type place struct {
 	pool string
 }
 
-// designRanges lists the top-level ranges of a design in document
-// order: VNet address spaces, cluster pod and Service CIDRs, and external
-// ranges. Subnets lie inside their VNet's address space, which holds them
-// in the registry.
-func designRanges(d *design.Design) []place {
-	var out []place
-	add := func(path, purpose, cluster string, p netip.Prefix, ext *design.ExternalRange) {
-		out = append(out, place{
-			r:   api.ImportedRange{Path: path, Line: d.Locate(path).Line, CIDR: p, Purpose: purpose, Cluster: cluster},
-			key: "design:" + d.Metadata.Name + ":" + path,
-			ext: ext,
-		})
+// DesignRanges lists the top-level ranges of a design in document order:
+// VNet address spaces (purpose vnet), cluster pod CIDRs (pod-cidr) and
+// Service CIDRs (service-cidr), and external ranges (external), each with
+// its path and line. Subnets are not listed: they lie inside their VNet's
+// address space, which holds them in the registry.
+func DesignRanges(d *design.Design) []api.ImportedRange {
+	var out []api.ImportedRange
+	add := func(path, purpose, cluster string, p netip.Prefix) {
+		out = append(out, api.ImportedRange{Path: path, Line: d.Locate(path).Line, CIDR: p.Masked(), Purpose: purpose, Cluster: cluster})
 	}
 	for i := range d.Spec.VNets {
 		v := &d.Spec.VNets[i]
 		for j, p := range v.AddressSpace {
-			add(design.Index(design.Field(v.Path, "addressSpace"), j), "vnet", "", p.Masked(), nil)
+			add(design.Index(design.Field(v.Path, "addressSpace"), j), "vnet", "", p)
 		}
 	}
 	for i := range d.Spec.Clusters {
 		c := &d.Spec.Clusters[i]
 		net := design.Field(c.Path, "network")
 		for j, p := range c.Network.PodCIDRs {
-			add(design.Index(design.Field(net, "podCidrs"), j), "pod-cidr", c.Name, p.Masked(), nil)
+			add(design.Index(design.Field(net, "podCidrs"), j), "pod-cidr", c.Name, p)
 		}
 		for j, p := range c.Network.ServiceCIDRs {
-			add(design.Index(design.Field(net, "serviceCidrs"), j), "service-cidr", c.Name, p.Masked(), nil)
+			add(design.Index(design.Field(net, "serviceCidrs"), j), "service-cidr", c.Name, p)
 		}
 	}
 	for i := range d.Spec.ExternalRanges {
 		e := &d.Spec.ExternalRanges[i]
 		for j, p := range e.CIDRs {
-			add(design.Index(design.Field(e.Path, "cidrs"), j), "external", "", p.Masked(), e)
+			add(design.Index(design.Field(e.Path, "cidrs"), j), "external", "", p)
 		}
+	}
+	return out
+}
+
+// designRanges is DesignRanges with what the import needs to register
+// each range: its idempotency key and, for external ranges, the range.
+func designRanges(d *design.Design) []place {
+	var ext []*design.ExternalRange
+	for i := range d.Spec.ExternalRanges {
+		for range d.Spec.ExternalRanges[i].CIDRs {
+			ext = append(ext, &d.Spec.ExternalRanges[i])
+		}
+	}
+	var out []place
+	k := 0
+	for _, r := range DesignRanges(d) {
+		pl := place{r: r, key: "design:" + d.Metadata.Name + ":" + r.Path}
+		if r.Purpose == "external" {
+			pl.ext = ext[k]
+			k++
+		}
+		out = append(out, pl)
 	}
 	return out
 }

@@ -246,7 +246,7 @@ func (s *Store) try(ctx context.Context, iso pgx.TxIsoLevel, fn func(store.Tx) e
 	if err != nil {
 		return nil, fmt.Errorf("ipam postgres: begin: %w", err)
 	}
-	t := &txn{ctx: ctx, q: tx, s: s, write: true}
+	t := &txn{ctx: ctx, q: tx, s: s, write: true, work: &spacecache.Work{}}
 	if err := fn(t); err != nil {
 		tx.Rollback(ctx)
 		t.work.Abort(&s.cache)

@@ -23,7 +23,7 @@ type txn struct {
 	q     pgx.Tx
 	s     *Store
 	write bool
-	work  spacecache.Work
+	work  *spacecache.Work // nil in View
 }
 
 var _ store.Tx = (*txn)(nil)
@@ -170,7 +170,7 @@ func (t *txn) Space(name string) (*ipam.Space, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t.write {
+	if t.write && !t.work.Has(name) {
 		if sp := t.s.cache.Checkout(name, v, t.catchUp(name)); sp != nil {
 			t.work.Track(name, v, sp, true)
 			return sp, nil

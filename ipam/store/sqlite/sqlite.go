@@ -32,14 +32,22 @@ type Options struct {
 	// BusyTimeout is how long a write waits for another process holding
 	// the write lock; 0 means 10 seconds.
 	BusyTimeout time.Duration
+	// MaxBatch caps how many queued updates share one transaction and
+	// one commit; 0 means 64, 1 turns group commit off.
+	MaxBatch int
 }
 
 // Store is a registry in a SQLite file. It is safe for concurrent use.
 type Store struct {
-	path  string
-	w, r  *sql.DB
-	mu    sync.Mutex // one write transaction at a time in this process
-	cache spacecache.Cache
+	path     string
+	w, r     *sql.DB
+	mu       sync.Mutex // one write transaction at a time in this process
+	cache    spacecache.Cache
+	maxBatch int
+	queue    chan *request
+	quit     chan struct{}
+	wg       sync.WaitGroup
+	closing  sync.Once
 }
 
 var _ store.Store = (*Store)(nil)
@@ -91,12 +99,27 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	s.r = r
+	s.maxBatch = opt.MaxBatch
+	if s.maxBatch <= 0 {
+		s.maxBatch = 64
+	}
+	s.queue = make(chan *request)
+	s.quit = make(chan struct{})
+	s.wg.Add(1)
+	go s.writer()
 	return s, nil
 }
 
-// Close closes the database.
+// Close finishes the batch being written, refuses queued and new
+// updates, and closes the database. Closing twice is harmless.
 func (s *Store) Close() error {
-	return errors.Join(s.r.Close(), s.w.Close())
+	var err error
+	s.closing.Do(func() {
+		close(s.quit)
+		s.wg.Wait()
+		err = errors.Join(s.r.Close(), s.w.Close())
+	})
+	return err
 }
 
 // Path returns the database file.
@@ -157,29 +180,153 @@ func (s *Store) View(ctx context.Context, fn func(store.ReadTx) error) error {
 	return fn(t)
 }
 
-// Update runs fn in a write transaction. SQLite has one writer at a
-// time, so there are no serialization conflicts to retry; a write lock
-// held by another process is waited for up to the busy timeout.
+// Update runs fn in a write transaction.
+//
+// SQLite has one writer, so writes are queued to the store's writer
+// goroutine, which runs every queued fn in one database transaction, each
+// inside its own savepoint, and commits them together (group commit):
+// one durable commit, one fsync, for many changes. A fn that fails is
+// rolled back to its savepoint without touching the others; if the
+// commit fails, every fn of the batch gets the error and nothing is kept.
+// There are no serialization conflicts to retry. A write lock held by
+// another process is waited for up to the busy timeout.
+//
+// Once fn has started, cancelling ctx does not interrupt it (that could
+// roll back the whole batch); a fn whose ctx is done before it starts is
+// not run.
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
+	r := &request{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.queue <- r:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.quit:
+		return errClosed
+	}
+	return <-r.done
+}
+
+var errClosed = errors.New("ipam sqlite: the store is closed")
+
+// request is one queued Update.
+type request struct {
+	ctx  context.Context
+	fn   func(store.Tx) error
+	done chan error
+}
+
+// writer runs queued updates in batches until the store closes.
+func (s *Store) writer() {
+	defer s.wg.Done()
+	for {
+		var first *request
+		select {
+		case first = <-s.queue:
+		case <-s.quit:
+			for {
+				select {
+				case r := <-s.queue:
+					r.done <- errClosed
+				default:
+					return
+				}
+			}
+		}
+		batch := []*request{first}
+	drain:
+		for len(batch) < s.maxBatch {
+			select {
+			case r := <-s.queue:
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		s.runBatch(batch)
+	}
+}
+
+// runBatch runs one batch in one transaction and answers every request.
+func (s *Store) runBatch(batch []*request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("ipam sqlite: begin: %w", err)
+	errs := make([]error, len(batch))
+	answer := func() {
+		for i, r := range batch {
+			r.done <- errs[i]
+		}
 	}
-	t := &txn{ctx: ctx, q: tx, s: s, write: true}
-	if err := fn(t); err != nil {
+	tx, err := s.w.BeginTx(context.Background(), nil)
+	if err != nil {
+		for i := range errs {
+			errs[i] = fmt.Errorf("ipam sqlite: begin: %w", err)
+		}
+		answer()
+		return
+	}
+	var work spacecache.Work
+	ok := 0
+	var broken error
+	for i, r := range batch {
+		if broken != nil {
+			errs[i] = broken
+			continue
+		}
+		if err := r.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		bg := context.WithoutCancel(r.ctx)
+		if _, err := tx.ExecContext(bg, `SAVEPOINT fn`); err != nil {
+			broken = fmt.Errorf("ipam sqlite: savepoint: %w", err)
+			errs[i] = broken
+			continue
+		}
+		work.Begin()
+		t := &txn{ctx: bg, q: tx, s: s, write: true, work: &work}
+		if err := r.fn(t); err != nil {
+			errs[i] = err
+			work.Fail()
+			if _, rerr := tx.ExecContext(bg, `ROLLBACK TO fn`); rerr != nil {
+				broken = fmt.Errorf("ipam sqlite: rolling back a failed change: %w", rerr)
+			}
+		} else {
+			ok++
+		}
+		if _, err := tx.ExecContext(bg, `RELEASE fn`); err != nil && broken == nil {
+			broken = fmt.Errorf("ipam sqlite: release savepoint: %w", err)
+		}
+	}
+	if broken != nil {
 		tx.Rollback()
-		t.work.Abort(&s.cache)
-		return err
+		work.Abort(&s.cache)
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = broken
+			}
+		}
+		answer()
+		return
+	}
+	if ok == 0 {
+		tx.Rollback()
+		work.Abort(&s.cache)
+		answer()
+		return
 	}
 	if err := tx.Commit(); err != nil {
 		tx.Rollback()
-		t.work.Abort(&s.cache)
-		return fmt.Errorf("ipam sqlite: commit: %w", err)
+		work.Abort(&s.cache)
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = fmt.Errorf("ipam sqlite: commit: %w", err)
+			}
+		}
+		answer()
+		return
 	}
-	t.work.Commit(&s.cache)
-	return nil
+	work.Commit(&s.cache)
+	answer()
 }
 
 // constraint maps a SQLite constraint error to the registry's errors;

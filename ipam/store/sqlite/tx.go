@@ -21,7 +21,7 @@ type txn struct {
 	q     *sql.Tx
 	s     *Store
 	write bool
-	work  spacecache.Work
+	work  *spacecache.Work // shared by the batch; nil in View
 }
 
 var _ store.Tx = (*txn)(nil)
@@ -162,7 +162,7 @@ func (t *txn) Space(name string) (*ipam.Space, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t.write {
+	if t.write && !t.work.Has(name) {
 		if sp := t.s.cache.Checkout(name, v, t.catchUp(name)); sp != nil {
 			t.work.Track(name, v, sp, true)
 			return sp, nil

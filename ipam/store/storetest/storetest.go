@@ -62,6 +62,7 @@ func Run(t *testing.T, open Opener) {
 		{"Tokens", testTokens},
 		{"Filters", testFilters},
 		{"Rollback", testRollback},
+		{"ConcurrentFailures", testConcurrentFailures},
 		{"TwoStoresOneDatabase", testTwoStores},
 		{"Reopen", testReopen},
 		{"ModelSequence", testModelSequence},
@@ -198,7 +199,7 @@ func testPools(t *testing.T, h *harness) {
 	r := registry(s)
 	b := mustPool(t, r, "b-pool", "10.1.0.0/16")
 	a := mustPool(t, r, "a-pool", "10.2.0.0/16")
-	v6 := mustPool(t, r, "v6", "fd00:1::/48")
+	mustPool(t, r, "v6", "fd00:1::/48")
 	_, err := r.CreatePool(ctx, admin, ipam.Pool{Name: "b-pool", CIDR: mpp("10.9.0.0/16"), Purpose: ipam.PurposeVNet})
 	wantErr(t, "duplicate name", err, ipam.ErrExists)
 	_, err = r.CreatePool(ctx, admin, ipam.Pool{Name: "inner", CIDR: mpp("10.1.128.0/17"), Purpose: ipam.PurposeVNet})
@@ -255,14 +256,13 @@ func testPools(t *testing.T, h *harness) {
 	}
 	wantErr(t, "delete deleted pool", r.DeletePool(ctx, admin, "v6"), ipam.ErrNotFound)
 	// A pool created again under the same name starts empty.
-	v6 = mustPool(t, r, "v6", "fd00:1::/48")
+	mustPool(t, r, "v6", "fd00:1::/48")
 	if n := len(spaceOf(t, s, "v6").Allocations()); n != 0 {
 		t.Errorf("re-created pool has %d live allocations", n)
 	}
 	if al := mustAlloc(t, r, ipam.Request{Pool: "v6", Bits: 64, Owner: "o"}); al.CIDR != mpp("fd00:1::/64") {
 		t.Errorf("first /64 of re-created pool: got %s", al.CIDR)
 	}
-	_ = v6
 }
 
 func spaceOf(t *testing.T, s store.Store, pool string) *ipam.Space {
@@ -973,6 +973,115 @@ func testReopen(t *testing.T, h *harness) {
 		}
 		if err := s.Close(); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// testConcurrentFailures runs many concurrent changes of which some fail
+// after writing (a release), and checks that the failed ones left
+// nothing behind, the others everything, and that the store's view of
+// the pool matches a freshly opened store's.
+func testConcurrentFailures(t *testing.T, h *harness) {
+	db, s := h.fresh(t)
+	r := registry(s)
+	mustPool(t, r, "p", "10.0.0.0/16")
+	var pre []ipam.Allocation
+	for range 16 {
+		pre = append(pre, mustAlloc(t, r, ipam.Request{Pool: "p", Bits: 26, Owner: "pre"}))
+	}
+	boom := errors.New("boom")
+	var wg sync.WaitGroup
+	results := make([]ipam.Allocation, 48)
+	errs := make([]error, 48)
+	for i := range 48 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.Update(ctx, func(tx store.Tx) error {
+				sp, err := tx.Space("p")
+				if err != nil {
+					return err
+				}
+				if i%3 == 0 {
+					if _, err := tx.ReleaseAllocation(pre[i/3].ID, time.Now()); err != nil {
+						return err
+					}
+					if _, err := tx.AppendAudit(store.AuditEntry{At: time.Now(), Actor: admin, Action: "test", Subject: "x", Detail: "{}"}); err != nil {
+						return err
+					}
+					return boom
+				}
+				a, err := sp.Allocate(ipam.Request{Pool: "p", Bits: 24 + i%4, Owner: fmt.Sprint("w", i)}, time.Now())
+				if err != nil {
+					return err
+				}
+				if results[i], err = tx.InsertAllocation(a); err != nil {
+					return err
+				}
+				_, err = tx.AppendAudit(store.AuditEntry{At: time.Now(), Actor: admin, Action: "test", Subject: "x", Detail: "{}"})
+				return err
+			})
+		}()
+	}
+	wg.Wait()
+	want := map[int64]netip.Prefix{}
+	for _, a := range pre {
+		want[a.ID] = a.CIDR
+	}
+	added := 0
+	for i, err := range errs {
+		switch {
+		case i%3 == 0 && !errors.Is(err, boom):
+			t.Errorf("change %d: got %v, want its own error", i, err)
+		case i%3 != 0 && err != nil:
+			t.Errorf("change %d: %v", i, err)
+		case i%3 != 0:
+			want[results[i].ID] = results[i].CIDR
+			added++
+		}
+	}
+	live := liveAllocations(t, s, "p")
+	noOverlaps(t, live)
+	if len(live) != len(want) {
+		t.Errorf("%d live allocations, want %d (failed releases are undone)", len(live), len(want))
+	}
+	for _, a := range live {
+		if want[a.ID] != a.CIDR {
+			t.Errorf("live allocation %d %s was not acknowledged", a.ID, a.CIDR)
+		}
+	}
+	var audits int
+	view(t, s, func(tx store.ReadTx) error {
+		es, err := tx.Audit(store.AuditFilter{Actor: admin.Name})
+		for _, e := range es {
+			if e.Action == "test" {
+				audits++
+			}
+		}
+		return err
+	})
+	if audits != added {
+		t.Errorf("%d audit entries, want %d (failed changes leave none)", audits, added)
+	}
+	// The store's cached state and a fresh store's agree, and both place
+	// the next allocations in the same spots.
+	fresh := h.reopen(t, db)
+	if g, w := ids(spaceOf(t, s, "p").Allocations()), ids(spaceOf(t, fresh, "p").Allocations()); !slices.Equal(g, w) {
+		t.Fatalf("cached state %v\ndatabase %v", g, w)
+	}
+	for range 3 {
+		var next netip.Prefix
+		view(t, fresh, func(tx store.ReadTx) error {
+			sp, err := tx.Space("p")
+			if err != nil {
+				return err
+			}
+			a, err := sp.Allocate(ipam.Request{Pool: "p", Bits: 26, Owner: "o"}, time.Now())
+			next = a.CIDR
+			return err
+		})
+		if a := mustAlloc(t, r, ipam.Request{Pool: "p", Bits: 26, Owner: "o"}); a.CIDR != next {
+			t.Errorf("next /26 through the store: %s, from the database: %s", a.CIDR, next)
 		}
 	}
 }

@@ -155,7 +155,8 @@ func (c *Cache) wake() {
 // kept up to date with its writes. The zero value is ready to use; it is
 // not safe for concurrent use.
 type Work struct {
-	m map[string]*work
+	m   map[string]*work
+	seq int // the current change of a batch; see Begin
 }
 
 type work struct {
@@ -164,15 +165,45 @@ type work struct {
 	cached bool // checked out of the cache, must go back
 	dirty  bool
 	broken bool
+	seq    int // the change that last tracked or changed it
+}
+
+// Begin starts the next change of a batch that shares one transaction
+// (SQLite's group commit); Fail undoes what the change did to the
+// tracked states after it was rolled back to its savepoint.
+func (w *Work) Begin() { w.seq++ }
+
+// Fail marks every state the current change tracked or changed as
+// unknown: the database rolled those writes back, and a state loaded
+// during the change may include them.
+func (w *Work) Fail() {
+	for _, x := range w.m {
+		if x.seq == w.seq {
+			x.broken = true
+		}
+	}
+}
+
+// Has reports whether pool name is tracked, known or not. A pool whose
+// state became unknown is still checked out of the cache by this
+// transaction, so it must be loaded from the database, not checked out
+// again.
+func (w *Work) Has(name string) bool {
+	_, ok := w.m[name]
+	return ok
 }
 
 // Track records sp as the state of pool name at version v as this
-// transaction read it; cached says it was checked out of the cache.
+// transaction read it; cached says it was checked out of the cache. A
+// pool tracked before keeps its checkout.
 func (w *Work) Track(name string, v Version, sp *ipam.Space, cached bool) {
 	if w.m == nil {
 		w.m = map[string]*work{}
 	}
-	w.m[name] = &work{v: v, sp: sp, cached: cached}
+	if old, ok := w.m[name]; ok {
+		cached = cached || old.cached
+	}
+	w.m[name] = &work{v: v, sp: sp, cached: cached, seq: w.seq}
 }
 
 // Space returns the tracked state of pool name, or nil. The state
@@ -194,6 +225,7 @@ func (w *Work) Apply(name string, gen int64, fn func(*ipam.Space) error) {
 	if !ok || x.broken {
 		return
 	}
+	x.seq = w.seq
 	if err := fn(x.sp); err != nil {
 		x.broken = true
 		return
