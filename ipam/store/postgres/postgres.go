@@ -83,8 +83,8 @@ type Store struct {
 
 var _ store.Store = (*Store)(nil)
 
-// SchemaVersion is the schema version this package writes.
-var SchemaVersion = len(migrations)
+// SchemaVersion returns the schema version this package writes.
+func SchemaVersion() int { return len(migrations) }
 
 // Open connects to the database dsn names (a postgres:// URL or a
 // key=value string) and brings the registry schema up to date.

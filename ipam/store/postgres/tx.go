@@ -568,16 +568,20 @@ func (t *txn) InsertAllocation(a ipam.Allocation) (ipam.Allocation, error) {
 			return a, err
 		}
 	}
-	gen, err := t.bump(a.Pool)
-	if err != nil {
-		return a, err
-	}
-	err = t.q.QueryRow(t.ctx, `INSERT INTO allocations (pool, pool_first, pool_last, cidr, first, last, owner, cluster,
+	// One round trip: move the pool's generation and insert the row
+	// stamped with it.
+	var gen int64
+	err := t.q.QueryRow(t.ctx, `WITH g AS (
+		UPDATE pools SET generation = generation + 1 WHERE name = $1 RETURNING name, first, last, generation)
+		INSERT INTO allocations (pool, pool_first, pool_last, cidr, first, last, owner, cluster,
 		purpose, tags, idem_key, request, reservation, state, created_at, gen)
-		SELECT name, first, last, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'live', $12, $13 FROM pools WHERE name = $1
-		RETURNING id`,
+		SELECT name, first, last, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'live', $12, generation FROM g
+		RETURNING id, gen`,
 		a.Pool, a.CIDR.String(), first, last, a.Owner, a.Cluster, a.Purpose, codec.Tags(a.Tags),
-		nullString(a.IdempotencyKey), a.Request, a.Reservation, a.CreatedAt, gen).Scan(&a.ID)
+		nullString(a.IdempotencyKey), a.Request, a.Reservation, a.CreatedAt).Scan(&a.ID, &gen)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return a, fmt.Errorf("%w: %s: no pool %q", ipam.ErrNotFound, what, a.Pool)
+	}
 	if err != nil {
 		return a, constraint(err, what)
 	}

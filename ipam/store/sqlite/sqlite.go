@@ -3,10 +3,12 @@
 //
 // The database runs in WAL mode with synchronous=FULL, so a commit that
 // returned is on disk, and readers never wait for the writer. One
-// connection writes; each write transaction starts with BEGIN IMMEDIATE
-// and waits up to the busy timeout for writers in other processes (the
-// CLI's serverless mode may share the file with a server). Schema
-// migrations are applied when the store opens.
+// goroutine writes, through one connection: concurrent updates are
+// queued and committed together (group commit, one fsync for many
+// changes), each in its own savepoint. Each write transaction starts with
+// BEGIN IMMEDIATE and waits up to the busy timeout for writers in other
+// processes (the CLI's serverless mode may share the file with a
+// server). Schema migrations are applied when the store opens.
 package sqlite
 
 import (
@@ -52,8 +54,8 @@ type Store struct {
 
 var _ store.Store = (*Store)(nil)
 
-// SchemaVersion is the schema version this package writes.
-var SchemaVersion = len(migrations)
+// SchemaVersion returns the schema version this package writes.
+func SchemaVersion() int { return len(migrations) }
 
 // Open opens (creating if needed) the registry at path and brings its
 // schema up to date. It returns an error naming the file when the file
@@ -203,7 +205,26 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 	case <-s.quit:
 		return errClosed
 	}
-	return <-r.done
+	err := <-r.done
+	if p, ok := err.(panicked); ok {
+		panic(p.value) // fn panicked on the writer goroutine; panic in the caller's
+	}
+	return err
+}
+
+// panicked carries a panic of fn back to the goroutine that called Update.
+type panicked struct{ value any }
+
+func (p panicked) Error() string { return fmt.Sprint("panic: ", p.value) }
+
+// call runs fn, turning a panic into a panicked error.
+func call(fn func(store.Tx) error, t *txn) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = panicked{p}
+		}
+	}()
+	return fn(t)
 }
 
 var errClosed = errors.New("ipam sqlite: the store is closed")
@@ -284,7 +305,7 @@ func (s *Store) runBatch(batch []*request) {
 		}
 		work.Begin()
 		t := &txn{ctx: bg, q: tx, s: s, write: true, work: &work}
-		if err := r.fn(t); err != nil {
+		if err := call(r.fn, t); err != nil {
 			errs[i] = err
 			work.Fail()
 			if _, rerr := tx.ExecContext(bg, `ROLLBACK TO fn`); rerr != nil {

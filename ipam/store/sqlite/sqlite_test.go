@@ -69,7 +69,7 @@ func TestOpenErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.w.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)`, SchemaVersion+1); err != nil {
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)`, SchemaVersion()+1); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -79,3 +79,26 @@ func TestOpenErrors(t *testing.T) {
 }
 
 func netipMust(s string) netip.Prefix { return netip.MustParsePrefix(s) }
+
+// TestUpdatePanic checks that a panic in an update reaches its caller and
+// leaves the store working.
+func TestUpdatePanic(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "r.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	func() {
+		defer func() {
+			if p := recover(); p != "oops" {
+				t.Errorf("recovered %v, want the update's panic", p)
+			}
+		}()
+		s.Update(ctx, func(tx store.Tx) error { panic("oops") })
+	}()
+	r := store.NewRegistry(s, nil)
+	if _, err := r.CreatePool(ctx, store.Actor{Name: "a"}, ipam.Pool{Name: "p", CIDR: netipMust("10.0.0.0/16"), Purpose: ipam.PurposeVNet}); err != nil {
+		t.Fatalf("store after a panic: %v", err)
+	}
+}
