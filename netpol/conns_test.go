@@ -6,11 +6,11 @@ import (
 	"testing"
 )
 
-// bits is the obviously correct model of a ConnSet: one flag per protocol
+// portBits is the obviously correct model of a ConnSet: one flag per protocol
 // and port.
-type bits [numProtocols][MaxPort + 1]bool
+type portBits [numProtocols][MaxPort + 1]bool
 
-func (b *bits) of(c ConnSet) {
+func (b *portBits) of(c ConnSet) {
 	for p := range numProtocols {
 		for _, r := range c.Ports(p) {
 			for port := int(r.First); port <= int(r.Last); port++ {
@@ -47,11 +47,11 @@ func TestConnSetAgainstModel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 300 {
 		a, b := randConnSet(rng), randConnSet(rng)
-		var ma, mb bits
+		var ma, mb portBits
 		ma.of(a)
 		mb.of(b)
 		u, x, s := a.Union(b), a.Intersect(b), a.Subtract(b)
-		var mu, mx, ms bits
+		var mu, mx, ms portBits
 		mu.of(u)
 		mx.of(x)
 		ms.of(s)
@@ -133,8 +133,8 @@ func TestPartitionAgainstModel(t *testing.T) {
 	}
 	space := IPRange{base, addr(255)}
 	randRange := func() IPRange {
-		bits := 24 + rng.IntN(9)
-		p := netip.PrefixFrom(addr(rng.IntN(256)), bits).Masked()
+		portBits := 24 + rng.IntN(9)
+		p := netip.PrefixFrom(addr(rng.IntN(256)), portBits).Masked()
 		return PrefixRange(p)
 	}
 	for i := range 300 {

@@ -70,8 +70,8 @@ func Diff(old, new *Result) *Delta {
 	}
 	srcAtoms := partition(universe, append(slices.Clone(old.srcPieces), new.srcPieces...))
 	dstAtoms := partition(universe, append(slices.Clone(old.dstPieces), new.dstPieces...))
-	before := old.connections(srcAtoms, dstAtoms)
-	after := new.connections(srcAtoms, dstAtoms)
+	before := slices.Collect(old.connSeq(srcAtoms, dstAtoms))
+	after := slices.Collect(new.connSeq(srcAtoms, dstAtoms))
 
 	d := &Delta{}
 	key := func(c Connection) string { return c.Src.String() + "\x00" + c.Dst.String() }

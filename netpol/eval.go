@@ -2,6 +2,7 @@ package netpol
 
 import (
 	"fmt"
+	"iter"
 	"maps"
 	"slices"
 	"strings"
@@ -321,68 +322,13 @@ func (r *Result) Allowed(src, dst Endpoint) ConnSet {
 // workloads, from external address ranges (ExternalSources) to workloads
 // and from workloads to external ranges (ExternalDestinations), sorted by
 // source then destination name. A workload's connections to itself are
-// left out.
+// left out. For large clusters, AllConnections avoids holding the list.
 func (r *Result) Connections() []Connection {
-	return r.connections(r.srcAtoms, r.dstAtoms)
+	return slices.Collect(r.AllConnections())
 }
 
-func (r *Result) connections(srcAtoms, dstAtoms []IPRange) []Connection {
-	var out []Connection
-	for _, s := range r.classes {
-		for _, d := range r.classes {
-			if s == d && len(s.workloads) < 2 {
-				continue
-			}
-			c := r.allowed(end{pod: &s.pod}, end{pod: &d.pod})
-			if c.IsEmpty() {
-				continue
-			}
-			for _, wi := range s.workloads {
-				for _, wj := range d.workloads {
-					if wi != wj {
-						out = append(out, Connection{Src: r.workloads[wi].Peer, Dst: r.workloads[wj].Peer, Conns: c})
-					}
-				}
-			}
-		}
-	}
-	for _, a := range srcAtoms {
-		for _, d := range r.classes {
-			c := r.side(Ingress, &d.pod, end{rng: a}, &d.pod, nil)
-			if c.IsEmpty() {
-				continue
-			}
-			for _, wj := range d.workloads {
-				out = append(out, Connection{Src: Peer{Range: a}, Dst: r.workloads[wj].Peer, Conns: c})
-			}
-		}
-	}
-	for _, s := range r.classes {
-		for _, a := range dstAtoms {
-			c := r.side(Egress, &s.pod, end{rng: a}, nil, nil)
-			if c.IsEmpty() {
-				continue
-			}
-			for _, wi := range s.workloads {
-				out = append(out, Connection{Src: r.workloads[wi].Peer, Dst: Peer{Range: a}, Conns: c})
-			}
-		}
-	}
-	sortConnections(out)
-	return out
-}
-
-func sortConnections(cs []Connection) {
-	type keyed struct {
-		k string
-		c Connection
-	}
-	ks := make([]keyed, len(cs))
-	for i, c := range cs {
-		ks[i] = keyed{c.Src.String() + "\x00" + c.Dst.String(), c}
-	}
-	slices.SortFunc(ks, func(a, b keyed) int { return strings.Compare(a.k, b.k) })
-	for i := range ks {
-		cs[i] = ks[i].c
-	}
+// AllConnections yields what Connections lists, in the same order,
+// computing one source at a time.
+func (r *Result) AllConnections() iter.Seq[Connection] {
+	return r.connSeq(r.srcAtoms, r.dstAtoms)
 }

@@ -61,7 +61,7 @@ func ParseIPRange(s string) (IPRange, error) {
 		if err1 != nil || err2 != nil {
 			return IPRange{}, fmt.Errorf("%q is not an address range such as 10.0.0.0-10.0.0.255", s)
 		}
-		r := IPRange{a.Unmap(), b.Unmap()}
+		r := IPRange{a.Unmap().WithZone(""), b.Unmap().WithZone("")}
 		if !r.IsValid() {
 			return IPRange{}, fmt.Errorf("%q: the range must run from the lower to the higher address of one family", s)
 		}

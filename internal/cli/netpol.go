@@ -189,7 +189,7 @@ are not listed.`,
 			if err != nil {
 				return err
 			}
-			return render.List(e.stdout, format, r.Connections(), r.Workloads())
+			return render.List(e.stdout, format, r.AllConnections(), r.Workloads())
 		},
 	}
 	in.register(c)
@@ -222,7 +222,7 @@ for none, or protocols and ports.`,
 			if err != nil {
 				return err
 			}
-			m, err := render.NewMatrix(by, r.Connections(), r.Workloads())
+			m, err := render.NewMatrix(by, r.AllConnections(), r.Workloads())
 			if err != nil {
 				return err
 			}

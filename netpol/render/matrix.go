@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"iter"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -30,7 +31,7 @@ type Matrix struct {
 // NewMatrix aggregates connections by "namespace" or "workload". Every
 // namespace or workload of workloads gets a row and a column, and so does
 // External when some connection involves an external address.
-func NewMatrix(by string, conns []netpol.Connection, workloads []netpol.Workload) (*Matrix, error) {
+func NewMatrix(by string, conns iter.Seq[netpol.Connection], workloads []netpol.Workload) (*Matrix, error) {
 	group := func(p netpol.Peer) string {
 		switch {
 		case p.IsExternal():
@@ -49,9 +50,7 @@ func NewMatrix(by string, conns []netpol.Connection, workloads []netpol.Workload
 	}
 	slices.Sort(names)
 	names = slices.Compact(names)
-	if slices.ContainsFunc(conns, func(c netpol.Connection) bool { return c.Src.IsExternal() || c.Dst.IsExternal() }) {
-		names = append(names, External)
-	}
+	names = append(names, External)
 	index := map[string]int{}
 	for i, n := range names {
 		index[n] = i
@@ -60,13 +59,23 @@ func NewMatrix(by string, conns []netpol.Connection, workloads []netpol.Workload
 	for i := range m.Cells {
 		m.Cells[i] = make([]netpol.ConnSet, len(names))
 	}
-	for _, c := range conns {
+	for c := range conns {
 		i, ok1 := index[group(c.Src)]
 		j, ok2 := index[group(c.Dst)]
 		if !ok1 || !ok2 {
 			return nil, fmt.Errorf("connection %s names a peer that is not among the workloads", c)
 		}
 		m.Cells[i][j] = m.Cells[i][j].Union(c.Conns)
+	}
+	// Drop the External row and column when no connection involves it.
+	last := len(names) - 1
+	if !slices.ContainsFunc(m.Cells[last], func(c netpol.ConnSet) bool { return !c.IsEmpty() }) &&
+		!slices.ContainsFunc(m.Cells, func(row []netpol.ConnSet) bool { return !row[last].IsEmpty() }) {
+		m.Names = m.Names[:last]
+		m.Cells = m.Cells[:last]
+		for i := range m.Cells {
+			m.Cells[i] = m.Cells[i][:last]
+		}
 	}
 	return m, nil
 }

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,7 +55,7 @@ func TestList(t *testing.T) {
 	r := analyze(t, shop)
 	for _, f := range render.ListFormats() {
 		var b bytes.Buffer
-		if err := render.List(&b, f, r.Connections(), r.Workloads()); err != nil {
+		if err := render.List(&b, f, r.AllConnections(), r.Workloads()); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, "shop-list."+f, b.Bytes())
@@ -75,7 +76,7 @@ func TestList(t *testing.T) {
 			}
 		}
 	}
-	if err := render.List(&bytes.Buffer{}, "yaml", nil, nil); err == nil {
+	if err := render.List(&bytes.Buffer{}, "yaml", slices.Values([]netpol.Connection(nil)), nil); err == nil {
 		t.Error("unknown format accepted")
 	}
 }
@@ -83,7 +84,7 @@ func TestList(t *testing.T) {
 func TestMatrix(t *testing.T) {
 	r := analyze(t, shop)
 	for _, by := range []string{"namespace", "workload"} {
-		m, err := render.NewMatrix(by, r.Connections(), r.Workloads())
+		m, err := render.NewMatrix(by, r.AllConnections(), r.Workloads())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +96,7 @@ func TestMatrix(t *testing.T) {
 			golden(t, "shop-matrix-"+by+"."+f, b.Bytes())
 		}
 	}
-	if _, err := render.NewMatrix("pod", nil, nil); err == nil {
+	if _, err := render.NewMatrix("pod", r.AllConnections(), nil); err == nil {
 		t.Error("unknown grouping accepted")
 	}
 }
