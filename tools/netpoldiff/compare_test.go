@@ -2,12 +2,15 @@ package netpoldiff
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 	"testing"
 )
+
+var allDiffs = flag.Bool("alldiffs", false, "log every difference TestAgainstNpGuard finds, including those it counts per scenario")
 
 // knownDifference is a connection on which aksnet and np-guard disagree,
 // with why; docs/netpol-differences.md says who is right per the
@@ -337,6 +340,11 @@ func TestAgainstNpGuard(t *testing.T) {
 		}
 		if len(diffs) == 0 || len(diffs) == 1 && strings.HasSuffix(diffs[0], hostNetworkGroup[2:]) {
 			agreeingOffHost++
+		}
+		if *allDiffs && np.conns != nil && ak.conns != nil {
+			for _, d := range Diff(np.conns, ak.conns) {
+				t.Logf("%s: %s", s.Name, d)
+			}
 		}
 		if np.conns != nil && ak.conns != nil {
 			n, m := matchedRows(np.conns.Rows(), ak.conns.Rows())
