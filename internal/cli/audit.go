@@ -450,7 +450,7 @@ func (p *progressBar) add(n int64) {
 func (p *progressBar) draw() {
 	p.drawn = true
 	if p.total <= 0 {
-		fmt.Fprintf(p.w, "\r%s  %s", p.label, groupDigits(p.n))
+		fmt.Fprintf(p.w, "\r%s  %s%s", p.label, groupDigits(p.n), eraseLine)
 		return
 	}
 	const width = 30
@@ -460,8 +460,12 @@ func (p *progressBar) draw() {
 	if fill < width {
 		bar += ">" + strings.Repeat(" ", width-fill-1)
 	}
-	fmt.Fprintf(p.w, "\r%s [%s] %3d%%  %s / %s", p.label, bar, done*100/p.total, humanBytes(done), humanBytes(p.total))
+	fmt.Fprintf(p.w, "\r%s [%s] %3d%%  %s / %s%s", p.label, bar, done*100/p.total, humanBytes(done), humanBytes(p.total), eraseLine)
 }
+
+// eraseLine clears the rest of the terminal line, left over from a longer
+// earlier drawing.
+const eraseLine = "\x1b[K"
 
 // finish draws the final state and ends the line.
 func (p *progressBar) finish() {

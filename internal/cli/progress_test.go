@@ -22,21 +22,21 @@ func TestProgressBar(t *testing.T) {
 		}
 	}
 	// The second read came within the redraw interval: drawn once.
-	if got, want := buf.String(), "\rpods.json [=======>                      ]  25%  1.0 MB / 4.0 MB"; got != want {
+	if got, want := buf.String(), "\rpods.json [=======>                      ]  25%  1.0 MB / 4.0 MB\x1b[K"; got != want {
 		t.Errorf("first drawing:\ngot  %q\nwant %q", got, want)
 	}
 	now = now.Add(redraw)
 	if _, err := io.ReadFull(r, p); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasSuffix(buf.String(), "\rpods.json [======================>       ]  75%  3.0 MB / 4.0 MB") {
+	if !strings.HasSuffix(buf.String(), "\rpods.json [======================>       ]  75%  3.0 MB / 4.0 MB\x1b[K") {
 		t.Errorf("after the interval: %q", buf.String())
 	}
 	if _, err := io.ReadFull(r, p); err != nil {
 		t.Fatal(err)
 	}
 	bar.finish()
-	if !strings.HasSuffix(buf.String(), "\rpods.json [==============================] 100%  4.0 MB / 4.0 MB\n") {
+	if !strings.HasSuffix(buf.String(), "\rpods.json [==============================] 100%  4.0 MB / 4.0 MB\x1b[K\n") {
 		t.Errorf("finished: %q", buf.String())
 	}
 
@@ -46,7 +46,7 @@ func TestProgressBar(t *testing.T) {
 		count.add(1)
 	}
 	count.finish()
-	if got, want := buf.String(), "\rpods listed  1\rpods listed  12,500\n"; got != want {
+	if got, want := buf.String(), "\rpods listed  1\x1b[K\rpods listed  12,500\x1b[K\n"; got != want {
 		t.Errorf("count: got %q, want %q", got, want)
 	}
 }
