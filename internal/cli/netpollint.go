@@ -20,6 +20,7 @@ import (
 	"github.com/aksnet/aksnet/importer/manifests"
 	"github.com/aksnet/aksnet/netpol"
 	"github.com/aksnet/aksnet/netpol/lint"
+	"github.com/aksnet/aksnet/plan"
 	"github.com/aksnet/aksnet/report"
 	"github.com/aksnet/aksnet/rules"
 )
@@ -367,6 +368,34 @@ func mdEscape(s string) string {
 	return b.String()
 }
 
+// checkManifests prepares aksnet check for Kubernetes manifests among its
+// inputs: it returns the other inputs, for loadInputs, and a function that
+// runs the NetworkPolicy lint rules over the manifests with every cluster
+// of the loaded designs and adds the findings, the suppressed findings,
+// the files and the rule catalogue to the report. The function does
+// nothing when there are no manifests.
+func (e *env) checkManifests(args []string, format string) ([]string, func(ls []loaded, in *report.Input, ignore []string) error, error) {
+	rest, objs, files, err := e.splitCheckInputs(args, format)
+	if err != nil {
+		return nil, nil, err
+	}
+	add := func(ls []loaded, in *report.Input, ignore []string) error {
+		if len(files) == 0 {
+			return nil
+		}
+		fs, sup, err := netpolCheck(objs, ls, ignore)
+		if err != nil {
+			return err
+		}
+		in.Files = append(in.Files, files...)
+		in.Rules = append(in.Rules, netpolRuleMeta(ignore)...)
+		in.Findings = append(in.Findings, fs...)
+		in.Suppressed = append(in.Suppressed, sup...)
+		return nil
+	}
+	return rest, add, nil
+}
+
 // splitCheckInputs separates the Kubernetes manifests among the inputs of
 // aksnet check from the rest, which it returns for loadInputs. Only with
 // --format auto: a file is a manifest when it is YAML or JSON, not a
@@ -378,13 +407,13 @@ func (e *env) splitCheckInputs(args []string, format string) (rest []string, obj
 		return args, nil, nil, nil
 	}
 	var warns []manifests.Warning
-	take := func(f string) (bool, error) {
+	take := func(f string) bool {
 		if !slices.Contains(manifests.Extensions, strings.ToLower(filepath.Ext(f))) {
-			return false, nil
+			return false
 		}
 		data, err := e.readFile(f)
 		if err != nil {
-			return false, &exitError{code: ExitUsage, msg: fmt.Sprintf("%s: cannot read: %v", f, err)}
+			return false // loadInputs reports it
 		}
 		o, w, ok := manifestObjects(f, data)
 		if ok {
@@ -392,16 +421,12 @@ func (e *env) splitCheckInputs(args []string, format string) (rest []string, obj
 			warns = append(warns, w...)
 			files = append(files, f)
 		}
-		return ok, nil
+		return ok
 	}
 	for _, a := range args {
 		st, statErr := os.Stat(a)
 		if statErr != nil || !st.IsDir() {
-			ok, err := take(a)
-			if err != nil {
-				return nil, nil, nil, err
-			}
-			if !ok {
+			if !take(a) {
 				rest = append(rest, a)
 			}
 			continue
@@ -422,11 +447,7 @@ func (e *env) splitCheckInputs(args []string, format string) (rest []string, obj
 		}
 		found := 0
 		for _, f := range all {
-			ok, err := take(f)
-			if err != nil {
-				return nil, nil, nil, err
-			}
-			if ok {
+			if take(f) {
 				found++
 			} else if slices.Contains(top, f) {
 				rest = append(rest, f)
@@ -463,7 +484,7 @@ func manifestObjects(name string, data []byte) ([]netpol.Object, []manifests.War
 		return objs, warns, true
 	}
 	for _, w := range warns {
-		if _, ok := skippedKind(w.Msg); ok {
+		if kind, ok := skippedKind(w.Msg); ok && kind != design.Kind && kind != plan.Kind {
 			return objs, warns, true // Kubernetes objects of kinds lint does not use
 		}
 	}
