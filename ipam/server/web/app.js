@@ -66,13 +66,13 @@ function colourFor(key) {
 
 let current = "pools";
 
-function show(view) {
+function show(view, noLoad) {
   current = view;
   for (const b of document.querySelectorAll("nav button")) b.classList.toggle("active", b.dataset.view === view);
   for (const v of ["pools", "search", "designs", "audit"]) $("view-" + v).hidden = v !== view;
   showError("");
-  if (!token()) return;
-  const load = { pools: loadPools, search: () => {}, designs: loadDesigns, audit: () => loadAudit(0) }[view];
+  if (!token() || noLoad) return;
+  const load = { pools: loadPools, search: async () => {}, designs: loadDesigns, audit: () => loadAudit(0) }[view];
   load().catch((e) => showError(e.message));
 }
 
@@ -223,9 +223,13 @@ async function search(ev) {
         el("td", {}, a.id), el("td", {}, a.pool), el("td", {}, el("code", {}, a.cidr)), el("td", {}, a.owner),
         el("td", {}, a.cluster || "-"), el("td", {}, a.purpose || "-"), el("td", {}, a.state), el("td", {}, when(a.createdAt)));
       tr.addEventListener("click", async () => {
-        show("pools");
-        await selectPool(a.pool);
-        highlight(a.id);
+        show("pools", true);
+        try {
+          await selectPool(a.pool);
+          highlight(a.id);
+        } catch (e) {
+          showError(e.message);
+        }
       });
       body.append(tr);
     }

@@ -28,7 +28,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -69,6 +71,10 @@ type Options struct {
 	// Under GuardSerializable every concurrent write to one pool but one
 	// is aborted, so busy pools need many attempts.
 	MaxAttempts int
+	// MaxBatch caps how many concurrent updates of this Store share one
+	// transaction (see Store.Update); 0 means 32, 1 runs every update in
+	// its own transaction.
+	MaxBatch int
 }
 
 // Store is a registry in a PostgreSQL database. It is safe for
@@ -78,7 +84,12 @@ type Store struct {
 	pool     *pgxpool.Pool
 	guard    Guard
 	attempts int
+	maxBatch int
 	cache    spacecache.Cache
+	queue    chan *request
+	quit     chan struct{}
+	wg       sync.WaitGroup
+	closing  sync.Once
 }
 
 var _ store.Store = (*Store)(nil)
@@ -108,9 +119,13 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ipam postgres: %w", err)
 	}
-	s := &Store{pool: pool, attempts: opt.MaxAttempts}
+	s := &Store{pool: pool, attempts: opt.MaxAttempts, maxBatch: opt.MaxBatch,
+		queue: make(chan *request), quit: make(chan struct{})}
 	if s.attempts <= 0 {
 		s.attempts = 100
+	}
+	if s.maxBatch <= 0 {
+		s.maxBatch = 32
 	}
 	if opt.Schema != "" {
 		if _, err := pool.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+pgx.Identifier{opt.Schema}.Sanitize()); err != nil &&
@@ -131,6 +146,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if err != nil {
 		pool.Close()
 		return nil, err
+	}
+	if s.maxBatch > 1 {
+		s.wg.Add(1)
+		go s.writer()
 	}
 	return s, nil
 }
@@ -192,8 +211,14 @@ func (s *Store) migrate(ctx context.Context, want Guard) error {
 func (s *Store) Guard() Guard { return s.guard }
 
 // Close closes every connection.
+// Close finishes the batch being written, refuses queued and new
+// updates, and closes every connection. Closing twice is harmless.
 func (s *Store) Close() error {
-	s.pool.Close()
+	s.closing.Do(func() {
+		close(s.quit)
+		s.wg.Wait()
+		s.pool.Close()
+	})
 	return nil
 }
 
@@ -205,34 +230,101 @@ func (s *Store) View(ctx context.Context, fn func(store.ReadTx) error) error {
 		return fmt.Errorf("ipam postgres: %w", err)
 	}
 	defer tx.Rollback(ctx)
-	return fn(&txn{ctx: ctx, q: tx, s: s})
+	return fn(&txn{ctx: ctx, q: &conn{tx: tx}, s: s})
 }
 
 // Update runs fn in a write transaction, again when the database aborts
 // it with a serialization failure or a deadlock.
+//
+// Concurrent updates of one Store are queued to a writer goroutine that
+// runs them one after another in one transaction, each inside its own
+// savepoint, and commits them together: a busy pool is locked and
+// committed once per batch instead of once per change. A fn that fails
+// is rolled back to its savepoint without touching the others. When the
+// database aborts the batch (serialization failure, deadlock), the whole
+// batch runs again; when the batch fails otherwise, each fn runs again
+// in a transaction of its own. Once fn has started, cancelling ctx does
+// not interrupt it; a fn whose ctx is done before it starts is not run.
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
-	iso := pgx.ReadCommitted
-	if s.guard == GuardSerializable {
-		iso = pgx.Serializable
+	var err error
+	if s.maxBatch <= 1 {
+		err = s.alone(ctx, fn)
+	} else {
+		r := &request{ctx: ctx, fn: fn, done: make(chan error, 1)}
+		select {
+		case s.queue <- r:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.quit:
+			return errClosed
+		}
+		err = <-r.done
 	}
+	if p, ok := err.(panicked); ok {
+		panic(p.value)
+	}
+	return err
+}
+
+var errClosed = errors.New("ipam postgres: the store is closed")
+
+// request is one queued Update.
+type request struct {
+	ctx  context.Context
+	fn   func(store.Tx) error
+	done chan error
+}
+
+// panicked carries a panic of fn back to the goroutine that called Update.
+type panicked struct{ value any }
+
+func (p panicked) Error() string { return fmt.Sprint("panic: ", p.value) }
+
+// call runs fn, turning a panic into a panicked error.
+func call(fn func(store.Tx) error, t *txn) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = panicked{p}
+		}
+	}()
+	return fn(t)
+}
+
+func (s *Store) iso() pgx.TxIsoLevel {
+	if s.guard == GuardSerializable {
+		return pgx.Serializable
+	}
+	return pgx.ReadCommitted
+}
+
+// backoff waits before attempt+1: a random time up to 1 ms doubled per
+// attempt, capped at 64 ms (full jitter), so contending writers spread
+// out.
+func backoff(ctx context.Context, attempt int) error {
+	d := time.Duration(rand.Int64N(int64(time.Millisecond)<<min(attempt, 6)) + 1)
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
+}
+
+// alone runs fn in a transaction of its own, retrying serialization
+// failures and deadlocks. A panic of fn comes back as a panicked error.
+func (s *Store) alone(ctx context.Context, fn func(store.Tx) error) error {
 	var err error
 	for attempt := 1; ; attempt++ {
-		var t *txn
-		t, err = s.try(ctx, iso, fn)
+		var errs []error
+		errs, err = s.tryBatch(ctx, []*request{{ctx: ctx, fn: fn}})
 		if err == nil {
-			t.work.Commit(&s.cache)
-			return nil
+			err = errs[0]
 		}
 		if !retryable(err) || attempt >= s.attempts {
 			break
 		}
-		// Back off with full jitter: a random wait up to 1 ms doubled per
-		// attempt, capped at 64 ms, so that contending writers spread out.
-		d := time.Duration(rand.Int64N(int64(time.Millisecond)<<min(attempt, 6)) + 1)
-		select {
-		case <-ctx.Done():
-			return errors.Join(err, ctx.Err())
-		case <-time.After(d):
+		if berr := backoff(ctx, attempt); berr != nil {
+			return errors.Join(err, berr)
 		}
 	}
 	if retryable(err) {
@@ -241,22 +333,140 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 	return err
 }
 
-func (s *Store) try(ctx context.Context, iso pgx.TxIsoLevel, fn func(store.Tx) error) (*txn, error) {
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: iso})
+// writer runs queued updates in batches until the store closes.
+func (s *Store) writer() {
+	defer s.wg.Done()
+	for {
+		var first *request
+		select {
+		case first = <-s.queue:
+		case <-s.quit:
+			for {
+				select {
+				case r := <-s.queue:
+					r.done <- errClosed
+				default:
+					return
+				}
+			}
+		}
+		batch := []*request{first}
+	drain:
+		for len(batch) < s.maxBatch {
+			select {
+			case r := <-s.queue:
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		s.runBatch(batch)
+	}
+}
+
+// runBatch runs a batch, retrying it as a whole when the database aborts
+// it, and answers every request.
+func (s *Store) runBatch(batch []*request) {
+	ctx := context.Background()
+	var errs []error
+	var err error
+	for attempt := 1; ; attempt++ {
+		errs, err = s.tryBatch(ctx, batch)
+		if err == nil && !slices.ContainsFunc(errs, retryable) {
+			break
+		}
+		if err == nil {
+			err = errs[slices.IndexFunc(errs, retryable)]
+		}
+		if !retryable(err) || attempt >= s.attempts {
+			break
+		}
+		backoff(ctx, attempt)
+	}
+	if err != nil && len(batch) > 1 && !retryable(err) {
+		// The batch failed for a reason one of its changes may have
+		// caused: give each its own transaction.
+		for _, r := range batch {
+			go func() { r.done <- s.alone(r.ctx, r.fn) }()
+		}
+		return
+	}
+	for i, r := range batch {
+		switch {
+		case err != nil && retryable(err):
+			r.done <- fmt.Errorf("ipam postgres: gave up after %d attempts: %w", s.attempts, err)
+		case err != nil:
+			r.done <- err
+		default:
+			r.done <- errs[i]
+		}
+	}
+}
+
+// tryBatch runs the changes of batch in one transaction, each in its own
+// savepoint, and commits. errs are the changes' own errors; err is an
+// error of the whole batch, after which nothing was kept.
+func (s *Store) tryBatch(ctx context.Context, batch []*request) (errs []error, err error) {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: s.iso()})
 	if err != nil {
 		return nil, fmt.Errorf("ipam postgres: begin: %w", err)
 	}
-	t := &txn{ctx: ctx, q: tx, s: s, write: true, work: &spacecache.Work{}}
-	if err := fn(t); err != nil {
+	work := &spacecache.Work{}
+	fail := func(err error) ([]error, error) {
 		tx.Rollback(ctx)
-		t.work.Abort(&s.cache)
+		work.Abort(&s.cache)
 		return nil, err
 	}
+	errs = make([]error, len(batch))
+	ok := 0
+	single := len(batch) == 1
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		bg := context.WithoutCancel(r.ctx)
+		c := &conn{tx: tx}
+		if !single {
+			// Sent with the change's first statement.
+			c.prefix = `SAVEPOINT fn`
+		}
+		work.Begin()
+		t := &txn{ctx: bg, q: c, s: s, write: true, work: work}
+		err := call(r.fn, t)
+		if err == nil {
+			ok++
+			continue
+		}
+		errs[i] = err
+		if retryable(err) || single {
+			// The database aborted the transaction; nothing of it holds.
+			return fail(err)
+		}
+		work.Fail()
+		switch {
+		case !c.sent:
+			continue // the change ran no statement: nothing to undo
+		case !c.done:
+			// Its savepoint was never made; rolling back to "fn" would
+			// undo the change before it.
+			return fail(fmt.Errorf("ipam postgres: savepoint: %w", err))
+		}
+		if _, rerr := tx.Exec(bg, `ROLLBACK TO SAVEPOINT fn`); rerr != nil {
+			return fail(fmt.Errorf("ipam postgres: rolling back a failed change: %w", rerr))
+		}
+	}
+	if ok == 0 {
+		tx.Rollback(ctx)
+		work.Abort(&s.cache)
+		return errs, nil
+	}
 	if err := tx.Commit(ctx); err != nil {
-		t.work.Abort(&s.cache)
+		work.Abort(&s.cache)
 		return nil, fmt.Errorf("ipam postgres: commit: %w", err)
 	}
-	return t, nil
+	work.Commit(&s.cache)
+	return errs, nil
 }
 
 // retryable reports whether err is a serialization failure or deadlock.

@@ -137,3 +137,44 @@ func TestDatabaseRefuses(t *testing.T) {
 		t.Errorf("reopen with another guard: %v", err)
 	}
 }
+
+// TestConformanceUnbatched runs the suite with every update in its own
+// transaction (MaxBatch 1), the path a batch falls back to.
+func TestConformanceUnbatched(t *testing.T) {
+	dsn := testDSN(t)
+	sc := newSchemas(t, dsn)
+	storetest.Run(t, func(t *testing.T, db string) store.Store {
+		s, err := Open(context.Background(), dsn, Options{Schema: sc.name("u" + db), MaxBatch: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+// TestUpdatePanic checks that a panic in an update reaches its caller and
+// leaves the store working, batched or not.
+func TestUpdatePanic(t *testing.T) {
+	dsn := testDSN(t)
+	sc := newSchemas(t, dsn)
+	ctx := context.Background()
+	for _, batch := range []int{0, 1} {
+		s, err := Open(ctx, dsn, Options{Schema: sc.name(fmt.Sprint("panic", batch)), MaxBatch: batch})
+		if err != nil {
+			t.Fatal(err)
+		}
+		func() {
+			defer func() {
+				if p := recover(); p != "oops" {
+					t.Errorf("MaxBatch %d: recovered %v, want the update's panic", batch, p)
+				}
+			}()
+			s.Update(ctx, func(tx store.Tx) error { panic("oops") })
+		}()
+		r := store.NewRegistry(s, nil)
+		if _, err := r.CreatePool(ctx, store.Actor{Name: "a"}, ipam.Pool{Name: "p", CIDR: netip.MustParsePrefix("10.0.0.0/16"), Purpose: ipam.PurposeVNet}); err != nil {
+			t.Errorf("MaxBatch %d: store after a panic: %v", batch, err)
+		}
+		s.Close()
+	}
+}

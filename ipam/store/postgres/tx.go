@@ -20,7 +20,7 @@ import (
 // txn is one transaction; write is true inside Update.
 type txn struct {
 	ctx   context.Context
-	q     pgx.Tx
+	q     *conn
 	s     *Store
 	write bool
 	work  *spacecache.Work // nil in View

@@ -1,0 +1,121 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// conn is the transaction a txn runs its statements on. When prefix is
+// set, it is sent in the same round trip as the next statement (a pgx
+// batch): that is how each change of a batch opens its savepoint without
+// a round trip of its own.
+type conn struct {
+	tx     pgx.Tx
+	prefix string
+	// sent says the prefix went out; done says it succeeded.
+	sent, done bool
+}
+
+// take returns the pending prefix statement and clears it.
+func (c *conn) take() string {
+	p := c.prefix
+	c.prefix = ""
+	if p != "" {
+		c.sent = true
+	}
+	return p
+}
+
+func (c *conn) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	p := c.take()
+	if p == "" {
+		return c.tx.Exec(ctx, sql, args...)
+	}
+	br := c.tx.SendBatch(ctx, batchOf(p, sql, args))
+	defer br.Close()
+	if _, err := br.Exec(); err != nil {
+		return pgconn.CommandTag{}, err
+	}
+	c.done = true
+	return br.Exec()
+}
+
+func (c *conn) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	p := c.take()
+	if p == "" {
+		return c.tx.QueryRow(ctx, sql, args...)
+	}
+	br := c.tx.SendBatch(ctx, batchOf(p, sql, args))
+	if _, err := br.Exec(); err != nil {
+		br.Close()
+		return errRow{err}
+	}
+	c.done = true
+	return batchRow{br: br, row: br.QueryRow()}
+}
+
+func (c *conn) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	p := c.take()
+	if p == "" {
+		return c.tx.Query(ctx, sql, args...)
+	}
+	br := c.tx.SendBatch(ctx, batchOf(p, sql, args))
+	if _, err := br.Exec(); err != nil {
+		br.Close()
+		return nil, err
+	}
+	c.done = true
+	rows, err := br.Query()
+	if err != nil {
+		br.Close()
+		return nil, err
+	}
+	return &batchRows{Rows: rows, br: br}, nil
+}
+
+func batchOf(prefix, sql string, args []any) *pgx.Batch {
+	b := &pgx.Batch{}
+	b.Queue(prefix)
+	b.Queue(sql, args...)
+	return b
+}
+
+// errRow is a row whose query failed before it ran.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
+
+// batchRow scans the row of a batch's last statement and closes the
+// batch.
+type batchRow struct {
+	br  pgx.BatchResults
+	row pgx.Row
+}
+
+func (r batchRow) Scan(dest ...any) error {
+	err := r.row.Scan(dest...)
+	if cerr := r.br.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// batchRows closes the batch with the rows.
+type batchRows struct {
+	pgx.Rows
+	br pgx.BatchResults
+}
+
+func (r *batchRows) Close() {
+	r.Rows.Close()
+	r.br.Close()
+}
+
+func (r *batchRows) Err() error {
+	if err := r.Rows.Err(); err != nil {
+		return err
+	}
+	return nil
+}
