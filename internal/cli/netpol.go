@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aksnet/aksnet/importer/kubectl"
 	"github.com/aksnet/aksnet/importer/manifests"
 	"github.com/aksnet/aksnet/netpol"
 	"github.com/aksnet/aksnet/netpol/render"
@@ -17,9 +18,11 @@ import (
 
 // netpolInputs are the flags every netpol subcommand shares.
 type netpolInputs struct {
-	files   []string
-	ipv6    bool
-	verbose bool
+	files      []string
+	ipv6       bool
+	verbose    bool
+	kubeconfig string
+	context    string
 }
 
 func (in *netpolInputs) register(c *cobra.Command) {
@@ -27,6 +30,8 @@ func (in *netpolInputs) register(c *cobra.Command) {
 	f.StringArrayVarP(&in.files, "file", "f", nil, "manifest file or folder to read (repeatable; - reads standard input)")
 	f.BoolVar(&in.ipv6, "ipv6", false, "list the IPv6 address space among external peers even when no policy names an IPv6 block")
 	f.BoolVarP(&in.verbose, "verbose", "v", false, "list every skipped document, not just a count per kind")
+	f.StringVar(&in.kubeconfig, "kubeconfig", "", "also read namespaces, pods, Services and NetworkPolicies from the cluster this kubeconfig reaches")
+	f.StringVar(&in.context, "context", "", "kubeconfig context to use with --kubeconfig (default: the current context)")
 }
 
 func (e *env) netpolCommand() *cobra.Command {
@@ -53,10 +58,21 @@ Exit codes: 0 on success, 2 for usage or input errors (with file:line).`,
 // loadNetpol reads the inputs and analyses them. name labels the inputs in
 // messages when there are several sets (diff).
 func (e *env) loadNetpol(paths []string, in netpolInputs) (*netpol.Result, error) {
-	if len(paths) == 0 {
-		return nil, usageError("name manifest files or folders, or - for standard input", "no input")
+	if len(paths) == 0 && in.kubeconfig == "" {
+		return nil, usageError("name manifest files or folders, - for standard input, or --kubeconfig PATH for a running cluster", "no input")
 	}
 	var objs []netpol.Object
+	if in.kubeconfig != "" {
+		client, host, err := kubectl.NewClient(in.kubeconfig, in.context)
+		if err != nil {
+			return nil, usageError("check the kubeconfig path and --context; for AKS: az aks get-credentials -g RESOURCE_GROUP -n CLUSTER", "%v", err)
+		}
+		live, err := manifests.Live(e.ctx, client, host, kubectl.DefaultPageSize)
+		if err != nil {
+			return nil, &exitError{code: ExitUsage, msg: err.Error()}
+		}
+		objs = append(objs, live...)
+	}
 	var warns []manifests.Warning
 	var files []string
 	stdinUsed := false
