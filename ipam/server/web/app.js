@@ -55,11 +55,18 @@ function fmt(n) { return Number(n).toLocaleString("en"); }
 
 function pct(n, of) { return of > 0 ? (100 * n / of) : 0; }
 
-// colourFor gives each owner, purpose or cluster a stable colour.
-function colourFor(key) {
-  let h = 0;
-  for (const ch of key || "-") h = (h * 31 + ch.codePointAt(0)) >>> 0;
-  return "hsl(" + (h % 360) + ", 62%, " + (42 + (h >> 9) % 16) + "%)";
+// PALETTE holds clearly different colours; palette gives each key (owner,
+// purpose or cluster) of a map one of them, in sorted order, and spreads
+// further keys around the colour wheel.
+const PALETTE = ["#2563eb", "#16a34a", "#db2777", "#ea580c", "#7c3aed", "#0891b2",
+  "#ca8a04", "#dc2626", "#4f46e5", "#059669", "#c026d3", "#65a30d"];
+
+function palette(keys) {
+  const m = new Map();
+  [...new Set(keys)].sort().forEach((k, i) => {
+    m.set(k, i < PALETTE.length ? PALETTE[i] : "hsl(" + Math.round(i * 137.508) % 360 + ", 60%, 45%)");
+  });
+  return m;
 }
 
 // ---- views
@@ -161,16 +168,15 @@ function drawMap(m) {
   pat.append(svg("rect", { width: 6, height: 6, fill: "#d1d5db" }), svg("line", { x1: 0, y1: 0, x2: 0, y2: 6, stroke: "#6b7280", "stroke-width": 2 }));
   defs.append(pat);
   root.append(defs);
-  const legend = new Map();
+  const keyOf = (b) => (by === "owner" ? b.owner : by === "purpose" ? b.purpose : b.cluster) || "(none)";
+  const legend = palette(m.blocks.filter((b) => b.kind === "allocation").map(keyOf));
   for (const b of m.blocks) {
     const r = lay.place(b.offset, b.sizeLog2);
     const rect = svg("rect", { x: r.x, y: r.y, width: r.w, height: r.h, class: b.kind, "data-cidr": b.cidr });
     let label = b.cidr + " " + b.kind;
     if (b.kind === "allocation") {
-      const key = (by === "owner" ? b.owner : by === "purpose" ? b.purpose : b.cluster) || "(none)";
-      rect.setAttribute("fill", colourFor(key));
+      rect.setAttribute("fill", legend.get(keyOf(b)));
       rect.setAttribute("data-id", b.id);
-      legend.set(key, colourFor(key));
       label = b.cidr + ": allocation " + b.id + " of " + b.owner + (b.cluster ? ", cluster " + b.cluster : "") + (b.purpose ? ", " + b.purpose : "");
     } else if (b.kind === "reservation") {
       rect.setAttribute("data-id", b.id);
@@ -189,7 +195,7 @@ function drawMap(m) {
   $("map").replaceChildren(root);
   const ul = $("legend");
   ul.replaceChildren();
-  for (const [key, colour] of [...legend.entries()].sort()) {
+  for (const [key, colour] of legend) {
     const sw = el("i");
     sw.style.background = colour;
     ul.append(el("li", {}, sw, key));
