@@ -287,10 +287,13 @@ func (in *input) peerMatchesPod(policyNS string, pe networkingv1.NetworkPolicyPe
 // matchingNamespaces returns the namespaces (built-in ones included) a
 // selector peer of a policy in namespace policyNS covers.
 func (in *input) matchingNamespaces(policyNS string, pe networkingv1.NetworkPolicyPeer) []string {
+	if pe.NamespaceSelector == nil {
+		return []string{policyNS}
+	}
+	sel := selector(pe.NamespaceSelector)
 	var out []string
 	for _, ns := range in.namespaces {
-		if pe.NamespaceSelector == nil && ns.name == policyNS ||
-			pe.NamespaceSelector != nil && selector(pe.NamespaceSelector).Matches(ns.labels) {
+		if sel.Matches(ns.labels) {
 			out = append(out, ns.name)
 		}
 	}

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"fmt"
 	"slices"
 
 	networkingv1 "k8s.io/api/networking/v1"
@@ -50,14 +51,22 @@ type ruleMatch struct {
 }
 
 type redundancy struct {
-	in      *input
-	matches map[[3]int]*ruleMatch
+	in *input
+	// matches are the rules' matches by policy and direction, computed
+	// on first use.
+	matches [][2][]*ruleMatch
+	// verdicts memoises redundantFor by its key.
+	verdicts map[string]bool
 }
 
 func (rd *redundancy) match(pi int, d netpol.Direction, ri int) *ruleMatch {
-	key := [3]int{pi, int(d), ri}
-	if m, ok := rd.matches[key]; ok {
-		return m
+	ms := rd.matches[pi][d]
+	if ms == nil {
+		ms = make([]*ruleMatch, ruleCount(rd.in.r.Policies()[pi].Object, d))
+		rd.matches[pi][d] = ms
+	}
+	if ms[ri] != nil {
+		return ms[ri]
 	}
 	pol := rd.in.r.Policies()[pi]
 	peers := rulePeers(pol.Object, d, ri)
@@ -77,7 +86,7 @@ func (rd *redundancy) match(pi int, d netpol.Direction, ri int) *ruleMatch {
 		}
 		m.dns = m.dns || dns
 	}
-	rd.matches[key] = m
+	ms[ri] = m
 	return m
 }
 
@@ -151,33 +160,48 @@ func (rd *redundancy) farEnds(d netpol.Direction) []farEnd {
 func checkPolicyRedundant(p *Pass) {
 	r := p.Result
 	pols := r.Policies()
-	rd := &redundancy{in: p.in, matches: map[[3]int]*ruleMatch{}}
+	rd := &redundancy{in: p.in, matches: make([][2][]*ruleMatch, len(pols)), verdicts: map[string]bool{}}
 	removed := make([]bool, len(pols))
 	ends := [2][]farEnd{rd.farEnds(netpol.Ingress), rd.farEnds(netpol.Egress)}
-	for pi := len(pols) - 1; pi >= 0; pi-- {
-		by, ok := rd.redundant(pi, removed, ends)
-		if !ok {
-			continue
+	// Removing a policy can make another one redundant (a policy that
+	// allows everything stops being covered by a deny once the deny goes),
+	// so passes repeat until one removes nothing.
+	for changed := true; changed; {
+		changed = false
+		for pi := len(pols) - 1; pi >= 0; pi-- {
+			if removed[pi] {
+				continue
+			}
+			by, ok := rd.redundant(pi, removed, ends)
+			if !ok {
+				continue
+			}
+			removed[pi], changed = true, true
+			p.reportRedundant(pi, by)
 		}
-		removed[pi] = true
-		pol := pols[pi]
-		names := make([]string, len(by))
-		for i, q := range by {
-			names[i] = pols[q].String()
-		}
-		sel := r.SelectedWorkloads(pi)
-		selNames := make([]string, len(sel))
-		for i, w := range sel {
-			selNames[i] = r.Workloads()[w].Peer.String()
-		}
-		if len(names) == 0 {
-			p.Reportf(policySubject(pol), pol.Source, "", "%s changes nothing: it allows every connection in the directions it governs, so isolating the pods it selects (%s) restricts nothing",
-				pol, nameList(selNames, 5))
-			continue
-		}
-		p.Reportf(policySubject(pol), pol.Source, "", "%s changes nothing: %s also isolate%s the pods it selects (%s) and allow%s every connection it allows",
-			pol, nameList(names, 5), verbS(len(names)), nameList(selNames, 5), verbS(len(names)))
 	}
+}
+
+func (p *Pass) reportRedundant(pi int, by []int) {
+	r := p.Result
+	pols := r.Policies()
+	pol := pols[pi]
+	names := make([]string, len(by))
+	for i, q := range by {
+		names[i] = pols[q].String()
+	}
+	sel := r.SelectedWorkloads(pi)
+	selNames := make([]string, len(sel))
+	for i, w := range sel {
+		selNames[i] = r.Workloads()[w].Peer.String()
+	}
+	if len(names) == 0 {
+		p.Reportf(policySubject(pol), pol.Source, "", "%s changes nothing: it allows every connection in the directions it governs, so isolating the pods it selects (%s) restricts nothing",
+			pol, nameList(selNames, 5))
+		return
+	}
+	p.Reportf(policySubject(pol), pol.Source, "", "%s changes nothing: %s also isolate%s the pods it selects (%s) and allow%s every connection it allows",
+		pol, nameList(names, 5), verbS(len(names)), nameList(selNames, 5), verbS(len(names)))
 }
 
 func verbS(n int) string {
@@ -225,6 +249,7 @@ func (rd *redundancy) redundant(pi int, removed []bool, ends [2][]farEnd) ([]int
 		if emptySel && !all && !rd.otherNamespaceGuard(pi, d, removed) {
 			return nil, false // it also isolates pods created later
 		}
+		admitted := rd.admitted(pi, d, ends[d])
 		for _, w := range sel {
 			var others []int
 			for _, q := range r.IsolatingPolicies(w, d) {
@@ -241,21 +266,8 @@ func (rd *redundancy) redundant(pi int, removed []bool, ends [2][]farEnd) ([]int
 			for _, q := range others {
 				by[q] = true
 			}
-			for _, o := range ends[d] {
-				mine := rd.conns(pi, d, w, o)
-				if mine.IsEmpty() {
-					continue
-				}
-				var theirs netpol.ConnSet
-				for _, q := range others {
-					theirs = theirs.Union(rd.conns(q, d, w, o))
-					if theirs.ContainsAll(mine) {
-						break
-					}
-				}
-				if !theirs.ContainsAll(mine) {
-					return nil, false
-				}
+			if !rd.covered(pi, d, w, others, admitted) {
+				return nil, false
 			}
 		}
 	}
@@ -277,6 +289,56 @@ func allowsAll(np *networkingv1.NetworkPolicy, d netpol.Direction) bool {
 		}
 	}
 	return false
+}
+
+// admitted returns the far ends some rule of policy pi admits in
+// direction d.
+func (rd *redundancy) admitted(pi int, d netpol.Direction, ends []farEnd) []farEnd {
+	np := rd.in.r.Policies()[pi].Object
+	var out []farEnd
+	for _, o := range ends {
+		for ri := range ruleCount(np, d) {
+			if rd.match(pi, d, ri).admits(o) {
+				out = append(out, o)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// covered reports whether the policies others allow workload w, in
+// direction d, everything policy pi allows it toward the far ends pi
+// admits. Workloads with the same isolating policies (and, for ingress,
+// the same container ports, which resolve named ports) share the answer.
+func (rd *redundancy) covered(pi int, d netpol.Direction, w int, others []int, admitted []farEnd) bool {
+	key := fmt.Sprint(pi, d, others)
+	if d == netpol.Ingress {
+		key += fmt.Sprint(rd.in.r.Workloads()[w].Ports)
+	}
+	if v, ok := rd.verdicts[key]; ok {
+		return v
+	}
+	v := true
+	for _, o := range admitted {
+		mine := rd.conns(pi, d, w, o)
+		if mine.IsEmpty() {
+			continue
+		}
+		var theirs netpol.ConnSet
+		for _, q := range others {
+			theirs = theirs.Union(rd.conns(q, d, w, o))
+			if theirs.ContainsAll(mine) {
+				break
+			}
+		}
+		if !theirs.ContainsAll(mine) {
+			v = false
+			break
+		}
+	}
+	rd.verdicts[key] = v
+	return v
 }
 
 // otherNamespaceGuard reports whether another policy not removed, in the
