@@ -66,7 +66,7 @@ var (
 	clustersOnce *design.Design
 )
 
-func clusters(t *testing.T) *design.Design {
+func clusters(t testing.TB) *design.Design {
 	t.Helper()
 	if clustersOnce != nil {
 		return clustersOnce
