@@ -321,6 +321,30 @@ func TestEndpoints(t *testing.T) {
 	if doc["openapi"] != "3.1.0" {
 		t.Errorf("openapi: %v", doc["openapi"])
 	}
+
+	// This test went through every route (the request counter knows).
+	mfs, err := e.srv.metrics.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := map[string]bool{}
+	for _, mf := range mfs {
+		if mf.GetName() != "aksnet_ipam_http_requests_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "route" {
+					served[l.GetValue()] = true
+				}
+			}
+		}
+	}
+	for _, p := range e.srv.patterns {
+		if !served[p] {
+			t.Errorf("TestEndpoints never called %s", p)
+		}
+	}
 }
 
 // TestUnknownRoutes: JSON 404 and 405 with Allow.
