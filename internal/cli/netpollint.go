@@ -17,6 +17,7 @@ import (
 
 	"github.com/aksnet/aksnet/design"
 	"github.com/aksnet/aksnet/finding"
+	"github.com/aksnet/aksnet/importer/kubectl"
 	"github.com/aksnet/aksnet/importer/manifests"
 	"github.com/aksnet/aksnet/netpol"
 	"github.com/aksnet/aksnet/netpol/lint"
@@ -44,7 +45,8 @@ func (e *env) netpolLintCommand() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "lint [PATH...]",
 		Short: "Find NetworkPolicy mistakes, and what the cluster's engine will not enforce",
-		Long: `Lint reads Kubernetes manifests (as netpol list does) and reports NetworkPolicy
+		Long: `Lint reads Kubernetes manifests, or a running cluster with --kubeconfig (as
+netpol list does), and reports NetworkPolicy
 mistakes the API server accepts: default-deny egress that blocks DNS (UDP and
 TCP 53 to CoreDNS, or to the AKS LocalDNS proxy with --local-dns), policies,
 namespace selectors and peers that match nothing, named ports no pod
@@ -129,10 +131,10 @@ func (e *env) runNetpolLint(paths []string, fl netpolLintFlags) error {
 	if err != nil {
 		return err
 	}
-	if len(paths) == 0 {
-		return usageError("name manifest files or folders, or - for standard input", "no input")
+	if len(paths) == 0 && fl.in.kubeconfig == "" {
+		return usageError("name manifest files or folders, - for standard input, or --kubeconfig PATH for a running cluster", "no input")
 	}
-	objs, files, err := e.readManifests(paths, fl.in.verbose)
+	objs, files, err := e.readManifests(paths, fl.in)
 	if err != nil {
 		return err
 	}
@@ -218,9 +220,25 @@ func (e *env) lintCluster(fl netpolLintFlags) (lint.Cluster, error) {
 	return cl, nil
 }
 
-// readManifests reads manifest files, folders (recursively) and standard
-// input ("-", once), and prints what the loader skipped.
-func (e *env) readManifests(paths []string, verbose bool) ([]netpol.Object, []string, error) {
+// readManifests reads the objects of a running cluster (with
+// --kubeconfig), manifest files, folders (recursively) and standard input
+// ("-", once), and prints what the loader skipped. It returns the objects
+// and the names of the inputs.
+func (e *env) readManifests(paths []string, in netpolInputs) ([]netpol.Object, []string, error) {
+	var objs []netpol.Object
+	var names []string
+	if in.kubeconfig != "" {
+		client, host, err := kubectl.NewClient(in.kubeconfig, in.context)
+		if err != nil {
+			return nil, nil, usageError("check the kubeconfig path and --context; for AKS: az aks get-credentials -g RESOURCE_GROUP -n CLUSTER", "%v", err)
+		}
+		live, err := manifests.Live(e.ctx, client, host, kubectl.DefaultPageSize)
+		if err != nil {
+			return nil, nil, &exitError{code: ExitUsage, msg: err.Error()}
+		}
+		objs = append(objs, live...)
+		names = append(names, host)
+	}
 	var files []string
 	stdinUsed := false
 	for _, p := range paths {
@@ -238,9 +256,7 @@ func (e *env) readManifests(paths []string, verbose bool) ([]netpol.Object, []st
 		stdinUsed = true
 		files = append(files, "-")
 	}
-	var objs []netpol.Object
 	var warns []manifests.Warning
-	names := make([]string, 0, len(files))
 	for _, f := range files {
 		var data []byte
 		var err error
@@ -262,7 +278,7 @@ func (e *env) readManifests(paths []string, verbose bool) ([]netpol.Object, []st
 		warns = append(warns, w...)
 		names = append(names, name)
 	}
-	e.printLoadWarnings(warns, verbose)
+	e.printLoadWarnings(warns, in.verbose)
 	return objs, names, nil
 }
 
