@@ -19,6 +19,7 @@ import (
 	"github.com/aksnet/aksnet/importer/az"
 	"github.com/aksnet/aksnet/importer/terraform"
 	"github.com/aksnet/aksnet/importer/tfhcl"
+	"github.com/aksnet/aksnet/netpol/lint"
 	"github.com/aksnet/aksnet/report"
 	"github.com/aksnet/aksnet/rules"
 )
@@ -330,7 +331,7 @@ func checkSuppressions(ls []loaded) error {
 	var msgs []string
 	for _, l := range ls {
 		for _, s := range l.design.Spec.Suppressions {
-			if rules.Lookup(s.Rule) == nil {
+			if rules.Lookup(s.Rule) == nil && lint.Lookup(s.Rule) == nil {
 				loc := l.design.Locate(design.Field(s.Path, "rule"))
 				msgs = append(msgs, fmt.Sprintf("%s: suppression names unknown rule %q", loc, s.Rule))
 			}
@@ -351,7 +352,7 @@ func (e *env) runCheck(args []string, fl checkFlags) error {
 		return usageError("use one of: "+strings.Join(report.Formats(), ", "), "unknown output format %q", fl.output)
 	}
 	for _, id := range fl.ignore {
-		if rules.Lookup(id) == nil {
+		if rules.Lookup(id) == nil && lint.Lookup(id) == nil {
 			return usageError("'aksnet rules' lists the rule IDs", "--ignore %q: no such rule", id)
 		}
 	}
@@ -361,6 +362,10 @@ func (e *env) runCheck(args []string, fl checkFlags) error {
 	}
 	if !slices.Contains(inputFormats, fl.format) {
 		return usageError("use --format "+strings.Join(inputFormats, ", "), "unknown input format %q", fl.format)
+	}
+	args, addNetpol, err := e.checkManifests(args, fl.format)
+	if err != nil {
+		return err
 	}
 	ls, err := e.loadInputs(args, fl.format)
 	if err != nil {
@@ -380,6 +385,9 @@ func (e *env) runCheck(args []string, fl checkFlags) error {
 		res := rules.Run(l.design, rules.Options{Ignore: fl.ignore})
 		in.Findings = append(in.Findings, res.Findings...)
 		in.Suppressed = append(in.Suppressed, res.Suppressed...)
+	}
+	if err := addNetpol(ls, &in, fl.ignore); err != nil {
+		return err
 	}
 	finding.Sort(in.Findings)
 	switch fl.output {

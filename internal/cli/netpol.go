@@ -51,7 +51,7 @@ too. Other documents are skipped with a warning.
 
 Exit codes: 0 on success, 2 for usage or input errors (with file:line).`,
 	}
-	c.AddCommand(e.netpolListCommand(), e.netpolMatrixCommand(), e.netpolExplainCommand(), e.netpolDiffCommand())
+	c.AddCommand(e.netpolListCommand(), e.netpolMatrixCommand(), e.netpolExplainCommand(), e.netpolDiffCommand(), e.netpolLintCommand())
 	return c
 }
 
