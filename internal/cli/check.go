@@ -73,7 +73,7 @@ func fixedCompletion(vals ...string) func(*cobra.Command, []string, string) ([]s
 
 func ruleIDCompletion(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	var ids []string
-	for _, r := range rules.All() {
+	for _, r := range allRuleDocs() {
 		ids = append(ids, r.ID+"\t"+r.Title)
 	}
 	return ids, cobra.ShellCompDirectiveNoFileComp

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aksnet/aksnet/netpol/lint"
 	"github.com/aksnet/aksnet/report"
 	"github.com/aksnet/aksnet/rules"
 )
@@ -64,10 +65,10 @@ func (e *env) explainCommand() *cobra.Command {
 			return ruleIDCompletion(c, a, s)
 		},
 		RunE: func(_ *cobra.Command, args []string) error {
-			r := rules.Lookup(args[0])
+			r := lookupAnyRule(args[0])
 			if r == nil {
-				hint := "'aksnet rules' lists the rule IDs"
-				for _, cand := range rules.All() {
+				hint := "'aksnet rules' and 'aksnet netpol lint --rules' list the rule IDs"
+				for _, cand := range allRuleDocs() {
 					if strings.Contains(cand.ID, args[0]) {
 						hint = fmt.Sprintf("did you mean %s? %s", cand.ID, hint)
 						break
@@ -88,6 +89,36 @@ func (e *env) explainCommand() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// ruleDoc is what explain prints of a design rule or a NetworkPolicy
+// lint rule.
+type ruleDoc struct {
+	ID, Title, Doc, Remediation string
+	Severity                    fmt.Stringer
+	Sources                     []string
+}
+
+// allRuleDocs lists the design rules, then the NetworkPolicy lint rules.
+func allRuleDocs() []ruleDoc {
+	var out []ruleDoc
+	for _, r := range rules.All() {
+		out = append(out, ruleDoc{r.ID, r.Title, r.Doc, r.Remediation, r.Severity, r.Sources})
+	}
+	for _, r := range lint.All() {
+		out = append(out, ruleDoc{r.ID, r.Title, r.Doc, r.Remediation, r.Severity, r.Sources})
+	}
+	return out
+}
+
+// lookupAnyRule finds a design rule or a NetworkPolicy lint rule by ID.
+func lookupAnyRule(id string) *ruleDoc {
+	for _, r := range allRuleDocs() {
+		if r.ID == id {
+			return &r
+		}
+	}
+	return nil
 }
 
 // wrap reflows text to width columns, indenting each line.
