@@ -44,9 +44,11 @@ done
 
 echo
 echo "== summary (median of $COUNT runs)"
-cat "$out"/sqlite.txt "$out"/postgres.txt | awk '
+for pkg in sqlite postgres; do
+	awk -v pkg="$pkg" '
 	/^Benchmark/ {
 		name = $1; sub(/-[0-9]+$/, "", name); sub(/^BenchmarkAllocate10k\//, "", name)
+		name = pkg "/" name
 		for (i = 3; i < NF; i++) {
 			if ($(i+1) == "allocs/s") r[name] = r[name] " " $i
 			if ($(i+1) == "p50-ms") a[name] = a[name] " " $i
@@ -60,6 +62,6 @@ cat "$out"/sqlite.txt "$out"/postgres.txt | awk '
 		return x[int((k + 1) / 2)]
 	}
 	END {
-		printf "%-45s %10s %8s %8s\n", "benchmark", "allocs/s", "p50 ms", "p99 ms"
 		for (i = 1; i <= n; i++) printf "%-45s %10.0f %8.2f %8.2f\n", order[i], median(r[order[i]]), median(a[order[i]]), median(b[order[i]])
-	}' | tee "$out/summary.txt"
+	}' "$out/$pkg.txt"
+done | { printf "%-45s %10s %8s %8s\n" benchmark allocs/s "p50 ms" "p99 ms"; cat; } | tee "$out/summary.txt"
