@@ -46,9 +46,9 @@ func (e *env) netpolLintCommand() *cobra.Command {
 		Use:   "lint [PATH...]",
 		Short: "Find NetworkPolicy mistakes, and what the cluster's engine will not enforce",
 		Long: `Lint reads Kubernetes manifests, or a running cluster with --kubeconfig (as
-netpol list does), and reports NetworkPolicy
-mistakes the API server accepts: default-deny egress that blocks DNS (UDP and
-TCP 53 to CoreDNS, or to the AKS LocalDNS proxy with --local-dns), policies,
+netpol list does), and reports NetworkPolicy mistakes the API server
+accepts: default-deny egress that blocks DNS (UDP and TCP 53 to CoreDNS, or
+to the AKS LocalDNS proxy with --local-dns), policies,
 namespace selectors and peers that match nothing, named ports no pod
 defines, policies that change nothing, workloads of sensitive namespaces
 that no policy isolates, and ipBlocks that cover pod addresses.
