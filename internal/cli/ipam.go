@@ -321,7 +321,11 @@ other machines, put a TLS-terminating proxy in front of it.`,
 				log.Warn("listening beyond loopback over plain HTTP; bearer tokens cross the network in clear unless a TLS proxy fronts this server", "addr", ln.Addr().String())
 			}
 			if n := countTokens(ctx, st); n == 0 {
-				log.Warn("the registry has no API tokens yet; create one with: aksnet ipam token create --admin --name admin --db " + db)
+				where := db
+				if d.postgres {
+					where = redactDSN(db) // the log is no place for a password
+				}
+				log.Warn("the registry has no API tokens yet; create one with: aksnet ipam token create --admin --name admin --db " + where)
 			}
 			log.Info("serving the address registry", "url", url, "database", d.String())
 			if urlFile != "" {
