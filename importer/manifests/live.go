@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -12,57 +14,62 @@ import (
 	"github.com/aksnet/aksnet/netpol"
 )
 
+// lister lists one page of one kind.
+type lister func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) (items []runtime.Object, next string, err error)
+
+// listOf adapts a typed list call to a lister.
+func listOf[T any, PT interface {
+	*T
+	runtime.Object
+}](list func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) ([]T, string, error)) lister {
+	return func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) ([]runtime.Object, string, error) {
+		items, next, err := list(ctx, c, o)
+		if err != nil {
+			return nil, "", err
+		}
+		out := make([]runtime.Object, len(items))
+		for i := range items {
+			out[i] = PT(&items[i])
+		}
+		return out, next, nil
+	}
+}
+
 // liveLists are the kinds Live reads, in the order it reads them. Pods are
-// read as well as their controllers: a running pod carries the labels the
+// read rather than their controllers: a running pod carries the labels the
 // policies select, and Analyze groups pods by their controller.
 var liveLists = []struct {
 	kind string
-	list func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) (items []runtime.Object, next string, err error)
+	list lister
 }{
-	{"namespaces", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) ([]runtime.Object, string, error) {
+	{"namespaces", listOf(func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) ([]corev1.Namespace, string, error) {
 		l, err := c.CoreV1().Namespaces().List(ctx, o)
 		if err != nil {
 			return nil, "", err
 		}
-		out := make([]runtime.Object, len(l.Items))
-		for i := range l.Items {
-			out[i] = &l.Items[i]
-		}
-		return out, l.Continue, nil
-	}},
-	{"pods", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) ([]runtime.Object, string, error) {
+		return l.Items, l.Continue, nil
+	})},
+	{"pods", listOf(func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) ([]corev1.Pod, string, error) {
 		l, err := c.CoreV1().Pods(metav1.NamespaceAll).List(ctx, o)
 		if err != nil {
 			return nil, "", err
 		}
-		out := make([]runtime.Object, len(l.Items))
-		for i := range l.Items {
-			out[i] = &l.Items[i]
-		}
-		return out, l.Continue, nil
-	}},
-	{"services", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) ([]runtime.Object, string, error) {
+		return l.Items, l.Continue, nil
+	})},
+	{"services", listOf(func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) ([]corev1.Service, string, error) {
 		l, err := c.CoreV1().Services(metav1.NamespaceAll).List(ctx, o)
 		if err != nil {
 			return nil, "", err
 		}
-		out := make([]runtime.Object, len(l.Items))
-		for i := range l.Items {
-			out[i] = &l.Items[i]
-		}
-		return out, l.Continue, nil
-	}},
-	{"networkpolicies", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) ([]runtime.Object, string, error) {
+		return l.Items, l.Continue, nil
+	})},
+	{"networkpolicies", listOf(func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) ([]networkingv1.NetworkPolicy, string, error) {
 		l, err := c.NetworkingV1().NetworkPolicies(metav1.NamespaceAll).List(ctx, o)
 		if err != nil {
 			return nil, "", err
 		}
-		out := make([]runtime.Object, len(l.Items))
-		for i := range l.Items {
-			out[i] = &l.Items[i]
-		}
-		return out, l.Continue, nil
-	}},
+		return l.Items, l.Continue, nil
+	})},
 }
 
 // Live reads the namespaces, pods, Services and NetworkPolicies of a
