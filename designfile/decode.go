@@ -15,6 +15,7 @@ import (
 	"github.com/aksnet/aksnet/cidr"
 	"github.com/aksnet/aksnet/design"
 	"github.com/aksnet/aksnet/finding"
+	"github.com/aksnet/aksnet/internal/suggest"
 )
 
 // decoder walks a YAML node tree and fills design types by reflection,
@@ -323,38 +324,7 @@ func enumHint(s string, allowed []string) string {
 // closest returns the candidate within edit distance 2 (or a third of the
 // word) of s, or "".
 func closest(s string, candidates []string) string {
-	best, bestD := "", 1<<30
-	limit := max(2, len(s)/3)
-	for _, c := range candidates {
-		d := editDistance(strings.ToLower(s), strings.ToLower(c))
-		if d < bestD || (d == bestD && cmp.Less(c, best)) {
-			best, bestD = c, d
-		}
-	}
-	if bestD <= limit {
-		return best
-	}
-	return ""
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return suggest.Closest(s, candidates, max(2, len(s)/3))
 }
 
 func sortProblems(ps []Problem) {

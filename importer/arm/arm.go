@@ -51,6 +51,7 @@ import (
 	"github.com/aksnet/aksnet/design"
 	"github.com/aksnet/aksnet/finding"
 	"github.com/aksnet/aksnet/importer"
+	"github.com/aksnet/aksnet/internal/suggest"
 )
 
 // UnknownRegion is the region of resources whose location is an expression
@@ -926,31 +927,11 @@ func typeHint(t string) string {
 func closest(s string, names []string) string {
 	best, bestD := "", 4
 	for _, n := range names {
-		if d := editDistance(strings.ToLower(s), strings.ToLower(n)); d < bestD && d <= len(n)/2 {
+		if d := suggest.Distance(strings.ToLower(s), strings.ToLower(n)); d < bestD && d <= len(n)/2 {
 			best, bestD = n, d
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // region reads a resource's location; a location known only at deployment
