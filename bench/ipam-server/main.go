@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -45,12 +46,16 @@ func main() {
 	n := flag.Int("n", 20000, "allocations to make")
 	bits := flag.Int("bits", 24, "prefix length of each allocation (from a 10.0.0.0/8 pool)")
 	warmup := flag.Int("warmup", 500, "allocations made before timing starts")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the timed part to this file")
 	flag.Parse()
+	profile = *cpuProfile
 	if err := run(*db, *clients, *n, *bits, *warmup); err != nil {
 		fmt.Fprintln(os.Stderr, "ipam-server:", err)
 		os.Exit(1)
 	}
 }
+
+var profile string
 
 func run(db string, clients, n, bits, warmup int) error {
 	ctx := context.Background()
@@ -93,6 +98,17 @@ func run(db string, clients, n, bits, warmup int) error {
 		if _, _, err := c.Allocate(ctx, "bench", req, ""); err != nil {
 			return err
 		}
+	}
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	var next atomic.Int64
 	lat := make([][]time.Duration, clients)
