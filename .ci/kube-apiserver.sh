@@ -5,9 +5,10 @@
 #
 # The binary is cached outside the work tree, in
 #   ${AKSNET_CACHE_DIR:-$HOME/.cache/aksnet}/kube-apiserver-<version>-<hash>
-# where <hash> covers tools/kubeapiserver/go.mod and go.sum and the Go
-# version, so a change of pins or toolchain builds a new one. A cached
-# binary is reused when it reports the expected version.
+# where <hash> covers tools/kubeapiserver/go.mod and go.sum, this script
+# and the Go version, so a change of pins, build flags or toolchain builds
+# a new one (and removes the old ones). A cached binary is reused when it
+# reports the expected version.
 #
 # Prints the path of the kube-apiserver binary on stdout and nothing else;
 # progress goes to stderr. Usage:
@@ -33,7 +34,7 @@ if [[ -z "$version" ]]; then
 	say "$mod/go.mod does not require k8s.io/kubernetes"
 	exit 1
 fi
-hash="$( (cat "$mod/go.mod" "$mod/go.sum"; go version) | sha256sum | cut -c1-12)"
+hash="$( (cat "$mod/go.mod" "$mod/go.sum" .ci/kube-apiserver.sh; go version) | sha256sum | cut -c1-12)"
 cache="${AKSNET_CACHE_DIR:-$HOME/.cache/aksnet}"
 bin="$cache/kube-apiserver-$version-$hash"
 
@@ -56,7 +57,7 @@ done
 start=$SECONDS
 (
 	cd "$mod"
-	GOWORK=off CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" \
+	GOWORK=off CGO_ENABLED=0 go build -trimpath -buildvcs=false -ldflags "$ldflags" \
 		-o "$tmp" k8s.io/kubernetes/cmd/kube-apiserver
 )
 chmod 0755 "$tmp"
@@ -66,5 +67,8 @@ if ! "$tmp" --version | grep -qx "Kubernetes $version"; then
 fi
 mv -f "$tmp" "$bin"
 trap - EXIT
+for old in "$cache"/kube-apiserver-*; do
+	[[ "$old" == "$bin" ]] || rm -f "$old"
+done
 say "built $bin in $((SECONDS - start))s ($(du -h "$bin" | cut -f1))"
 echo "$bin"

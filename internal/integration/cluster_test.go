@@ -99,6 +99,7 @@ func start(t *testing.T, name, dir, bin string, args ...string) *process {
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
 	cmd.Dir = dir
+	dieWithTest(cmd)
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
 		t.Fatalf("starting %s: %v", name, err)
