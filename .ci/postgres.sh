@@ -46,22 +46,27 @@ if [[ "$(id -u)" == 0 ]]; then
 	chown postgres: "$dir"
 fi
 
-# A free port: the first in 54320-54419 nothing answers on.
+"${as_pg[@]}" "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >&2
+
+# Start on the first port in 54320-54419 that nothing answers on. Another
+# cluster may take the same port between the check and the start, so a
+# start that fails moves on to the next port.
 port=""
 for p in $(seq 54320 54419); do
-	if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+	if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+		continue
+	fi
+	if "${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+		-o "-c listen_addresses=127.0.0.1 -c port=$p -c unix_socket_directories=$dir -c max_connections=200" start >&2; then
 		port="$p"
 		break
 	fi
+	say "port $p was taken while starting; trying the next one"
 done
 if [[ -z "$port" ]]; then
-	say "no free port in 54320-54419"
+	say "could not start PostgreSQL on any port in 54320-54419; see $dir/server.log"
 	exit 1
 fi
-
-"${as_pg[@]}" "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >&2
-"${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-	-o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=200" start >&2
 "${as_pg[@]}" "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres aksnet >&2
 
 say "cluster in $dir on 127.0.0.1:$port; stop it with: ${as_pg[*]} $bin/pg_ctl -D $dir/data stop"
