@@ -5,9 +5,12 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/aksnet/aksnet/ipam/store/internal/sqlstore"
 )
 
-// conn is the transaction a txn runs its statements on. When prefix is
+// conn is the transaction the shared store runs its statements on
+// (sqlstore.Conn). When prefix is
 // set, it is sent in the same round trip as the next statement (a pgx
 // batch): that is how each change of a batch opens its savepoint without
 // a round trip of its own.
@@ -28,7 +31,12 @@ func (c *conn) take() string {
 	return p
 }
 
-func (c *conn) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+func (c *conn) Exec(ctx context.Context, sql string, args ...any) (int64, error) {
+	tag, err := c.exec(ctx, sql, args)
+	return tag.RowsAffected(), err
+}
+
+func (c *conn) exec(ctx context.Context, sql string, args []any) (pgconn.CommandTag, error) {
 	p := c.take()
 	if p == "" {
 		return c.tx.Exec(ctx, sql, args...)
@@ -42,7 +50,7 @@ func (c *conn) Exec(ctx context.Context, sql string, args ...any) (pgconn.Comman
 	return br.Exec()
 }
 
-func (c *conn) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+func (c *conn) QueryRow(ctx context.Context, sql string, args ...any) sqlstore.Row {
 	p := c.take()
 	if p == "" {
 		return c.tx.QueryRow(ctx, sql, args...)
@@ -56,7 +64,7 @@ func (c *conn) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 	return batchRow{br: br, row: br.QueryRow()}
 }
 
-func (c *conn) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+func (c *conn) Query(ctx context.Context, sql string, args ...any) (sqlstore.Rows, error) {
 	p := c.take()
 	if p == "" {
 		return c.tx.Query(ctx, sql, args...)

@@ -29,7 +29,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -37,9 +36,10 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/aksnet/aksnet/ipam"
 	"github.com/aksnet/aksnet/ipam/store"
+	"github.com/aksnet/aksnet/ipam/store/internal/batch"
 	"github.com/aksnet/aksnet/ipam/store/internal/spacecache"
+	"github.com/aksnet/aksnet/ipam/store/internal/sqlstore"
 )
 
 // Guard is how the database refuses overlapping ranges.
@@ -86,9 +86,8 @@ type Store struct {
 	attempts int
 	maxBatch int
 	cache    spacecache.Cache
-	queue    chan *request
-	quit     chan struct{}
-	wg       sync.WaitGroup
+	dialect  *sqlstore.Dialect
+	writer   *batch.Writer // nil when MaxBatch is 1
 	closing  sync.Once
 }
 
@@ -119,8 +118,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ipam postgres: %w", err)
 	}
-	s := &Store{pool: pool, attempts: opt.MaxAttempts, maxBatch: opt.MaxBatch,
-		queue: make(chan *request), quit: make(chan struct{})}
+	s := &Store{pool: pool, attempts: opt.MaxAttempts, maxBatch: opt.MaxBatch}
 	if s.attempts <= 0 {
 		s.attempts = 100
 	}
@@ -147,9 +145,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
+	s.dialect = dialect(s.guard)
 	if s.maxBatch > 1 {
-		s.wg.Add(1)
-		go s.writer()
+		s.writer = batch.Start(s.maxBatch, errClosed, s.runBatch)
 	}
 	return s, nil
 }
@@ -210,13 +208,13 @@ func (s *Store) migrate(ctx context.Context, want Guard) error {
 // Guard returns the guard the database was created with.
 func (s *Store) Guard() Guard { return s.guard }
 
-// Close closes every connection.
 // Close finishes the batch being written, refuses queued and new
 // updates, and closes every connection. Closing twice is harmless.
 func (s *Store) Close() error {
 	s.closing.Do(func() {
-		close(s.quit)
-		s.wg.Wait()
+		if s.writer != nil {
+			s.writer.Close()
+		}
 		s.pool.Close()
 	})
 	return nil
@@ -230,7 +228,7 @@ func (s *Store) View(ctx context.Context, fn func(store.ReadTx) error) error {
 		return fmt.Errorf("ipam postgres: %w", err)
 	}
 	defer tx.Rollback(ctx)
-	return fn(&txn{ctx: ctx, q: &conn{tx: tx}, s: s})
+	return fn(sqlstore.NewTx(ctx, &conn{tx: tx}, s.dialect, &s.cache, nil))
 }
 
 // Update runs fn in a write transaction, again when the database aborts
@@ -246,49 +244,13 @@ func (s *Store) View(ctx context.Context, fn func(store.ReadTx) error) error {
 // in a transaction of its own. Once fn has started, cancelling ctx does
 // not interrupt it; a fn whose ctx is done before it starts is not run.
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
-	var err error
-	if s.maxBatch <= 1 {
-		err = s.alone(ctx, fn)
-	} else {
-		r := &request{ctx: ctx, fn: fn, done: make(chan error, 1)}
-		select {
-		case s.queue <- r:
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-s.quit:
-			return errClosed
-		}
-		err = <-r.done
+	if s.writer == nil {
+		return batch.Repanic(s.alone(ctx, fn))
 	}
-	if p, ok := err.(panicked); ok {
-		panic(p.value)
-	}
-	return err
+	return s.writer.Do(ctx, fn)
 }
 
 var errClosed = errors.New("ipam postgres: the store is closed")
-
-// request is one queued Update.
-type request struct {
-	ctx  context.Context
-	fn   func(store.Tx) error
-	done chan error
-}
-
-// panicked carries a panic of fn back to the goroutine that called Update.
-type panicked struct{ value any }
-
-func (p panicked) Error() string { return fmt.Sprint("panic: ", p.value) }
-
-// call runs fn, turning a panic into a panicked error.
-func call(fn func(store.Tx) error, t *txn) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = panicked{p}
-		}
-	}()
-	return fn(t)
-}
 
 func (s *Store) iso() pgx.TxIsoLevel {
 	if s.guard == GuardSerializable {
@@ -316,7 +278,7 @@ func (s *Store) alone(ctx context.Context, fn func(store.Tx) error) error {
 	var err error
 	for attempt := 1; ; attempt++ {
 		var errs []error
-		errs, err = s.tryBatch(ctx, []*request{{ctx: ctx, fn: fn}})
+		errs, err = s.tryBatch(ctx, []*batch.Request{{Ctx: ctx, Fn: fn}})
 		if err == nil {
 			err = errs[0]
 		}
@@ -333,45 +295,14 @@ func (s *Store) alone(ctx context.Context, fn func(store.Tx) error) error {
 	return err
 }
 
-// writer runs queued updates in batches until the store closes.
-func (s *Store) writer() {
-	defer s.wg.Done()
-	for {
-		var first *request
-		select {
-		case first = <-s.queue:
-		case <-s.quit:
-			for {
-				select {
-				case r := <-s.queue:
-					r.done <- errClosed
-				default:
-					return
-				}
-			}
-		}
-		batch := []*request{first}
-	drain:
-		for len(batch) < s.maxBatch {
-			select {
-			case r := <-s.queue:
-				batch = append(batch, r)
-			default:
-				break drain
-			}
-		}
-		s.runBatch(batch)
-	}
-}
-
 // runBatch runs a batch, retrying it as a whole when the database aborts
 // it, and answers every request.
-func (s *Store) runBatch(batch []*request) {
+func (s *Store) runBatch(reqs []*batch.Request) {
 	ctx := context.Background()
 	var errs []error
 	var err error
 	for attempt := 1; ; attempt++ {
-		errs, err = s.tryBatch(ctx, batch)
+		errs, err = s.tryBatch(ctx, reqs)
 		if err == nil && !slices.ContainsFunc(errs, retryable) {
 			break
 		}
@@ -383,22 +314,22 @@ func (s *Store) runBatch(batch []*request) {
 		}
 		backoff(ctx, attempt)
 	}
-	if err != nil && len(batch) > 1 && !retryable(err) {
+	if err != nil && len(reqs) > 1 && !retryable(err) {
 		// The batch failed for a reason one of its changes may have
 		// caused: give each its own transaction.
-		for _, r := range batch {
-			go func() { r.done <- s.alone(r.ctx, r.fn) }()
+		for _, r := range reqs {
+			go func() { r.Done <- s.alone(r.Ctx, r.Fn) }()
 		}
 		return
 	}
-	for i, r := range batch {
+	for i, r := range reqs {
 		switch {
 		case err != nil && retryable(err):
-			r.done <- fmt.Errorf("ipam postgres: gave up after %d attempts: %w", s.attempts, err)
+			r.Done <- fmt.Errorf("ipam postgres: gave up after %d attempts: %w", s.attempts, err)
 		case err != nil:
-			r.done <- err
+			r.Done <- err
 		default:
-			r.done <- errs[i]
+			r.Done <- errs[i]
 		}
 	}
 }
@@ -406,7 +337,7 @@ func (s *Store) runBatch(batch []*request) {
 // tryBatch runs the changes of batch in one transaction, each in its own
 // savepoint, and commits. errs are the changes' own errors; err is an
 // error of the whole batch, after which nothing was kept.
-func (s *Store) tryBatch(ctx context.Context, batch []*request) (errs []error, err error) {
+func (s *Store) tryBatch(ctx context.Context, reqs []*batch.Request) (errs []error, err error) {
 	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: s.iso()})
 	if err != nil {
 		return nil, fmt.Errorf("ipam postgres: begin: %w", err)
@@ -417,23 +348,23 @@ func (s *Store) tryBatch(ctx context.Context, batch []*request) (errs []error, e
 		work.Abort(&s.cache)
 		return nil, err
 	}
-	errs = make([]error, len(batch))
+	errs = make([]error, len(reqs))
 	ok := 0
-	single := len(batch) == 1
-	for i, r := range batch {
-		if err := r.ctx.Err(); err != nil {
+	single := len(reqs) == 1
+	for i, r := range reqs {
+		if err := r.Ctx.Err(); err != nil {
 			errs[i] = err
 			continue
 		}
-		bg := context.WithoutCancel(r.ctx)
+		bg := context.WithoutCancel(r.Ctx)
 		c := &conn{tx: tx}
 		if !single {
 			// Sent with the change's first statement.
 			c.prefix = `SAVEPOINT fn`
 		}
 		work.Begin()
-		t := &txn{ctx: bg, q: c, s: s, write: true, work: work}
-		err := call(r.fn, t)
+		t := sqlstore.NewTx(bg, c, s.dialect, &s.cache, work)
+		err := batch.Call(r.Fn, t)
 		if err == nil {
 			ok++
 			continue
@@ -483,31 +414,4 @@ func isCode(err error, codes ...string) bool {
 		}
 	}
 	return false
-}
-
-// constraint maps a database error to the registry's errors; what names
-// the row for the message. Serialization failures pass through wrapped,
-// so Update can retry them.
-func constraint(err error, what string) error {
-	var pe *pgconn.PgError
-	if !errors.As(err, &pe) {
-		return fmt.Errorf("ipam postgres: %s: %w", what, err)
-	}
-	switch pe.Code {
-	case "23P01":
-		return fmt.Errorf("%w: the database refused %s: it overlaps a live range (%s)", ipam.ErrConflict, what, pe.ConstraintName)
-	case "23505":
-		return fmt.Errorf("%w: %s (%s)", ipam.ErrExists, what, pe.ConstraintName)
-	case "23503":
-		return fmt.Errorf("%w: %s refers to a pool that does not exist", ipam.ErrNotFound, what)
-	case "23514":
-		if strings.HasSuffix(pe.ConstraintName, "_inside_pool") {
-			return fmt.Errorf("%w: the database refused %s: it must lie inside its pool", ipam.ErrInvalid, what)
-		}
-	case "P0001":
-		if strings.HasPrefix(pe.Message, "aksnet_") {
-			return fmt.Errorf("ipam postgres: the database refused %s: %s", what, pe.Message)
-		}
-	}
-	return fmt.Errorf("ipam postgres: %s: %w", what, err)
 }

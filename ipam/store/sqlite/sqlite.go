@@ -24,9 +24,10 @@ import (
 	sqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
-	"github.com/aksnet/aksnet/ipam"
 	"github.com/aksnet/aksnet/ipam/store"
+	"github.com/aksnet/aksnet/ipam/store/internal/batch"
 	"github.com/aksnet/aksnet/ipam/store/internal/spacecache"
+	"github.com/aksnet/aksnet/ipam/store/internal/sqlstore"
 )
 
 // Options tune a Store. The zero value is the default.
@@ -45,10 +46,9 @@ type Store struct {
 	w, r     *sql.DB
 	mu       sync.Mutex // one write transaction at a time in this process
 	cache    spacecache.Cache
+	dialect  *sqlstore.Dialect
 	maxBatch int
-	queue    chan *request
-	quit     chan struct{}
-	wg       sync.WaitGroup
+	writer   *batch.Writer
 	closing  sync.Once
 }
 
@@ -87,7 +87,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(0)
-	s := &Store{path: path, w: w}
+	s := &Store{path: path, w: w, dialect: dialect(path)}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -105,10 +105,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if s.maxBatch <= 0 {
 		s.maxBatch = 64
 	}
-	s.queue = make(chan *request)
-	s.quit = make(chan struct{})
-	s.wg.Add(1)
-	go s.writer()
+	s.writer = batch.Start(s.maxBatch, errClosed, s.runBatch)
 	return s, nil
 }
 
@@ -117,8 +114,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 func (s *Store) Close() error {
 	var err error
 	s.closing.Do(func() {
-		close(s.quit)
-		s.wg.Wait()
+		s.writer.Close()
 		err = errors.Join(s.r.Close(), s.w.Close())
 	})
 	return err
@@ -178,8 +174,7 @@ func (s *Store) View(ctx context.Context, fn func(store.ReadTx) error) error {
 		return fmt.Errorf("ipam sqlite: %w", err)
 	}
 	defer tx.Rollback()
-	t := &txn{ctx: ctx, q: tx, s: s}
-	return fn(t)
+	return fn(sqlstore.NewTx(ctx, conn{tx}, s.dialect, &s.cache, nil))
 }
 
 // Update runs fn in a write transaction.
@@ -197,84 +192,19 @@ func (s *Store) View(ctx context.Context, fn func(store.ReadTx) error) error {
 // roll back the whole batch); a fn whose ctx is done before it starts is
 // not run.
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
-	r := &request{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	select {
-	case s.queue <- r:
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-s.quit:
-		return errClosed
-	}
-	err := <-r.done
-	if p, ok := err.(panicked); ok {
-		panic(p.value) // fn panicked on the writer goroutine; panic in the caller's
-	}
-	return err
-}
-
-// panicked carries a panic of fn back to the goroutine that called Update.
-type panicked struct{ value any }
-
-func (p panicked) Error() string { return fmt.Sprint("panic: ", p.value) }
-
-// call runs fn, turning a panic into a panicked error.
-func call(fn func(store.Tx) error, t *txn) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = panicked{p}
-		}
-	}()
-	return fn(t)
+	return s.writer.Do(ctx, fn)
 }
 
 var errClosed = errors.New("ipam sqlite: the store is closed")
 
-// request is one queued Update.
-type request struct {
-	ctx  context.Context
-	fn   func(store.Tx) error
-	done chan error
-}
-
-// writer runs queued updates in batches until the store closes.
-func (s *Store) writer() {
-	defer s.wg.Done()
-	for {
-		var first *request
-		select {
-		case first = <-s.queue:
-		case <-s.quit:
-			for {
-				select {
-				case r := <-s.queue:
-					r.done <- errClosed
-				default:
-					return
-				}
-			}
-		}
-		batch := []*request{first}
-	drain:
-		for len(batch) < s.maxBatch {
-			select {
-			case r := <-s.queue:
-				batch = append(batch, r)
-			default:
-				break drain
-			}
-		}
-		s.runBatch(batch)
-	}
-}
-
 // runBatch runs one batch in one transaction and answers every request.
-func (s *Store) runBatch(batch []*request) {
+func (s *Store) runBatch(reqs []*batch.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	errs := make([]error, len(batch))
+	errs := make([]error, len(reqs))
 	answer := func() {
-		for i, r := range batch {
-			r.done <- errs[i]
+		for i, r := range reqs {
+			r.Done <- errs[i]
 		}
 	}
 	tx, err := s.w.BeginTx(context.Background(), nil)
@@ -288,24 +218,24 @@ func (s *Store) runBatch(batch []*request) {
 	var work spacecache.Work
 	ok := 0
 	var broken error
-	for i, r := range batch {
+	for i, r := range reqs {
 		if broken != nil {
 			errs[i] = broken
 			continue
 		}
-		if err := r.ctx.Err(); err != nil {
+		if err := r.Ctx.Err(); err != nil {
 			errs[i] = err
 			continue
 		}
-		bg := context.WithoutCancel(r.ctx)
+		bg := context.WithoutCancel(r.Ctx)
 		if _, err := tx.ExecContext(bg, `SAVEPOINT fn`); err != nil {
 			broken = fmt.Errorf("ipam sqlite: savepoint: %w", err)
 			errs[i] = broken
 			continue
 		}
 		work.Begin()
-		t := &txn{ctx: bg, q: tx, s: s, write: true, work: &work}
-		if err := call(r.fn, t); err != nil {
+		t := sqlstore.NewTx(bg, conn{tx}, s.dialect, &s.cache, &work)
+		if err := batch.Call(r.Fn, t); err != nil {
 			errs[i] = err
 			work.Fail()
 			if _, rerr := tx.ExecContext(bg, `ROLLBACK TO fn`); rerr != nil {
@@ -348,43 +278,4 @@ func (s *Store) runBatch(batch []*request) {
 	}
 	work.Commit(&s.cache)
 	answer()
-}
-
-// constraint maps a SQLite constraint error to the registry's errors;
-// what names the row for the message.
-func constraint(err error, what string) error {
-	var se *sqlite.Error
-	if !errors.As(err, &se) {
-		return fmt.Errorf("ipam sqlite: %s: %w", what, err)
-	}
-	msg := se.Error()
-	switch {
-	case strings.Contains(msg, "aksnet_overlap"):
-		return fmt.Errorf("%w: the database refused %s: %s", ipam.ErrConflict, what, trimMsg(msg))
-	case strings.Contains(msg, "aksnet_outside"):
-		return fmt.Errorf("%w: the database refused %s: %s", ipam.ErrInvalid, what, trimMsg(msg))
-	case strings.Contains(msg, "aksnet_"):
-		return fmt.Errorf("ipam sqlite: the database refused %s: %s", what, trimMsg(msg))
-	}
-	switch se.Code() {
-	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-		return fmt.Errorf("%w: %s", ipam.ErrExists, what)
-	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-		return fmt.Errorf("%w: %s refers to a pool that does not exist", ipam.ErrNotFound, what)
-	}
-	return fmt.Errorf("ipam sqlite: %s: %w", what, err)
-}
-
-// trimMsg keeps the part of a trigger message after its tag.
-func trimMsg(msg string) string {
-	if i := strings.Index(msg, "aksnet_"); i >= 0 {
-		msg = msg[i:]
-		if j := strings.Index(msg, ": "); j >= 0 {
-			msg = msg[j+2:]
-		}
-	}
-	if i := strings.Index(msg, " ("); i >= 0 {
-		msg = msg[:i]
-	}
-	return msg
 }
