@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/aksnet/aksnet/internal/suggest"
 )
 
 // BodyError is a request body that is not the JSON the endpoint takes.
@@ -411,7 +413,11 @@ func fieldHint(key string, fields map[string]reflect.Type) string {
 		if strings.EqualFold(n, key) {
 			return fmt.Sprintf("field names are case-sensitive: did you mean %q?", n)
 		}
-		if d := editDistance(key, n); d < bestD {
+		// Keys come from requests: bound the quadratic distance.
+		if len(key) > 64 {
+			continue
+		}
+		if d := suggest.Distance(key, n); d < bestD {
 			best, bestD = n, d
 		}
 	}
@@ -419,27 +425,4 @@ func fieldHint(key string, fields map[string]reflect.Type) string {
 		return fmt.Sprintf("did you mean %q?", best)
 	}
 	return "known fields: " + strings.Join(names, ", ")
-}
-
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 99
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
