@@ -63,14 +63,7 @@ func BenchmarkAllocate(b *testing.B, open func(b *testing.B) store.Store, worker
 		if err, _ := failed.Load().(error); err != nil {
 			b.Fatal(err)
 		}
-		var live []ipam.Allocation
-		if err := s.View(ctx, func(tx store.ReadTx) error {
-			var err error
-			live, err = tx.Allocations(store.AllocationFilter{Pool: "bench", State: ipam.StateLive})
-			return err
-		}); err != nil {
-			b.Fatal(err)
-		}
+		live := liveAllocations(b, s, "bench")
 		if len(live) != BenchAllocations {
 			b.Fatalf("%d live allocations after %d acknowledged", len(live), BenchAllocations)
 		}

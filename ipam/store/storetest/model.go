@@ -252,23 +252,9 @@ func hammer(t *testing.T, s store.Store, regs []*store.Registry, workers, ops in
 		}
 		acks += len(res.kept) + 2*res.released
 	}
-	live := liveAllocations(t, s, "p")
-	noOverlaps(t, live)
-	if len(live) != len(want) {
-		t.Errorf("%d live allocations, %d acknowledged and not released", len(live), len(want))
-	}
-	for _, a := range live {
-		if p, ok := want[a.ID]; !ok || p != a.CIDR {
-			t.Errorf("live allocation %d %s: acknowledged as %s (%v)", a.ID, a.CIDR, p, ok)
-		}
-	}
-	var entries int
-	view(t, s, func(tx store.ReadTx) error {
-		es, err := tx.Audit(store.AuditFilter{Pool: "p"})
-		entries = len(es) - 1 // minus the pool's creation
-		return err
-	})
-	if entries != acks {
+	wantLive(t, s, "p", want) // acknowledged and not released
+	// One entry per acknowledged change, and one for the pool's creation.
+	if entries := len(auditLog(t, s, store.AuditFilter{Pool: "p"})) - 1; entries != acks {
 		t.Errorf("audit log has %d allocation and release entries, want %d", entries, acks)
 	}
 }

@@ -103,6 +103,19 @@ func (h *harness) reopen(t *testing.T, db string) store.Store {
 	return s
 }
 
+// newRegistry opens a new empty database and returns its store and a
+// registry over it with the given pools, each written "name=CIDR".
+func (h *harness) newRegistry(t *testing.T, pools ...string) (store.Store, *store.Registry) {
+	t.Helper()
+	_, s := h.fresh(t)
+	r := registry(s)
+	for _, p := range pools {
+		name, c, _ := strings.Cut(p, "=")
+		mustPool(t, r, name, c)
+	}
+	return s, r
+}
+
 // clock is a deterministic clock: each call is one second after the last.
 type clock struct {
 	mu sync.Mutex
@@ -153,22 +166,68 @@ func wantErr(t *testing.T, what string, err, target error) {
 	}
 }
 
-func view(t *testing.T, s store.Store, fn func(store.ReadTx) error) {
+func view(t testing.TB, s store.Store, fn func(store.ReadTx) error) {
 	t.Helper()
 	if err := s.View(ctx, fn); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func liveAllocations(t *testing.T, s store.Store, pool string) []ipam.Allocation {
+// read returns what fn reads in a read transaction of s.
+func read[T any](t testing.TB, s store.Store, fn func(store.ReadTx) (T, error)) T {
 	t.Helper()
-	var out []ipam.Allocation
+	var out T
 	view(t, s, func(tx store.ReadTx) error {
 		var err error
-		out, err = tx.Allocations(store.AllocationFilter{Pool: pool, State: ipam.StateLive})
+		out, err = fn(tx)
 		return err
 	})
 	return out
+}
+
+func liveAllocations(t testing.TB, s store.Store, pool string) []ipam.Allocation {
+	t.Helper()
+	return read(t, s, func(tx store.ReadTx) ([]ipam.Allocation, error) {
+		return tx.Allocations(store.AllocationFilter{Pool: pool, State: ipam.StateLive})
+	})
+}
+
+func spaceOf(t *testing.T, s store.Store, pool string) *ipam.Space {
+	t.Helper()
+	return read(t, s, func(tx store.ReadTx) (*ipam.Space, error) { return tx.Space(pool) })
+}
+
+// auditLog returns the audit entries f selects, newest first.
+func auditLog(t *testing.T, s store.Store, f store.AuditFilter) []store.AuditEntry {
+	t.Helper()
+	return read(t, s, func(tx store.ReadTx) ([]store.AuditEntry, error) { return tx.Audit(f) })
+}
+
+// countAction counts the entries of es with action.
+func countAction(es []store.AuditEntry, action string) int {
+	n := 0
+	for _, e := range es {
+		if e.Action == action {
+			n++
+		}
+	}
+	return n
+}
+
+// wantLive checks that the live allocations of pool are those of want
+// (ID to CIDR), and that no two overlap.
+func wantLive(t *testing.T, s store.Store, pool string, want map[int64]netip.Prefix) {
+	t.Helper()
+	live := liveAllocations(t, s, pool)
+	noOverlaps(t, live)
+	if len(live) != len(want) {
+		t.Errorf("%d live allocations, want %d", len(live), len(want))
+	}
+	for _, a := range live {
+		if p, ok := want[a.ID]; !ok || p != a.CIDR {
+			t.Errorf("live allocation %d %s: acknowledged as %s (%v)", a.ID, a.CIDR, p, ok)
+		}
+	}
 }
 
 // noOverlaps fails if two live allocations overlap.
@@ -195,8 +254,7 @@ func overlapReport(as []ipam.Allocation) string {
 }
 
 func testPools(t *testing.T, h *harness) {
-	_, s := h.fresh(t)
-	r := registry(s)
+	s, r := h.newRegistry(t)
 	b := mustPool(t, r, "b-pool", "10.1.0.0/16")
 	a := mustPool(t, r, "a-pool", "10.2.0.0/16")
 	mustPool(t, r, "v6", "fd00:1::/48")
@@ -265,17 +323,6 @@ func testPools(t *testing.T, h *harness) {
 	}
 }
 
-func spaceOf(t *testing.T, s store.Store, pool string) *ipam.Space {
-	t.Helper()
-	var sp *ipam.Space
-	view(t, s, func(tx store.ReadTx) error {
-		var err error
-		sp, err = tx.Space(pool)
-		return err
-	})
-	return sp
-}
-
 func testPoolOverlapDB(t *testing.T, h *harness) {
 	_, s := h.fresh(t)
 	mustPool(t, registry(s), "p", "10.1.0.0/16")
@@ -294,9 +341,7 @@ func testPoolOverlapDB(t *testing.T, h *harness) {
 }
 
 func testAllocateLowestFirst(t *testing.T, h *harness) {
-	_, s := h.fresh(t)
-	r := registry(s)
-	mustPool(t, r, "p", "10.0.0.0/16")
+	s, r := h.newRegistry(t, "p=10.0.0.0/16")
 	steps := []struct {
 		bits int
 		want string
@@ -335,10 +380,7 @@ func testAllocateLowestFirst(t *testing.T, h *harness) {
 }
 
 func testAllocateByNeed(t *testing.T, h *harness) {
-	_, s := h.fresh(t)
-	r := registry(s)
-	mustPool(t, r, "vnets", "10.0.0.0/16")
-	mustPool(t, r, "pods", "100.64.0.0/10")
+	_, r := h.newRegistry(t, "vnets=10.0.0.0/16", "pods=100.64.0.0/10")
 	// Overlay, 100 nodes, default surge (10% on 1.33): 110 node-subnet
 	// addresses + 5 reserved fit in a /25 (123 usable), not a /26 (59).
 	a := mustAlloc(t, r, ipam.Request{Pool: "vnets", Owner: "team-a",
@@ -365,10 +407,7 @@ func testAllocateByNeed(t *testing.T, h *harness) {
 }
 
 func testClaim(t *testing.T, h *harness) {
-	_, s := h.fresh(t)
-	r := registry(s)
-	mustPool(t, r, "p", "10.0.0.0/16")
-	mustPool(t, r, "wide", "172.16.0.0/12")
+	_, r := h.newRegistry(t, "p=10.0.0.0/16", "wide=172.16.0.0/12")
 	a := mustAlloc(t, r, ipam.Request{Pool: "p", CIDR: mpp("10.0.8.0/24"), Owner: "team-a"})
 	if a.CIDR != mpp("10.0.8.0/24") {
 		t.Fatalf("claim: got %s", a.CIDR)
@@ -396,10 +435,7 @@ func testClaim(t *testing.T, h *harness) {
 }
 
 func testRelease(t *testing.T, h *harness) {
-	_, s := h.fresh(t)
-	r := registry(s)
-	mustPool(t, r, "p", "10.0.0.0/24")
-	mustPool(t, r, "q", "10.0.1.0/24")
+	s, r := h.newRegistry(t, "p=10.0.0.0/24", "q=10.0.1.0/24")
 	a := mustAlloc(t, r, ipam.Request{Pool: "p", Bits: 26, Owner: "o"})
 	b := mustAlloc(t, r, ipam.Request{Pool: "p", Bits: 26, Owner: "o"})
 	_, err := r.Release(ctx, admin, "q", a.ID)
@@ -435,10 +471,7 @@ func testRelease(t *testing.T, h *harness) {
 }
 
 func testIdempotency(t *testing.T, h *harness) {
-	_, s := h.fresh(t)
-	r := registry(s)
-	mustPool(t, r, "p", "10.0.0.0/16")
-	mustPool(t, r, "q", "10.1.0.0/16")
+	s, r := h.newRegistry(t, "p=10.0.0.0/16", "q=10.1.0.0/16")
 	req := ipam.Request{Pool: "p", Bits: 24, Owner: "o", Cluster: "aks", IdempotencyKey: "create-aks-nodes"}
 	a, replayed, err := r.Allocate(ctx, admin, req)
 	if err != nil || replayed {
@@ -474,26 +507,13 @@ func testIdempotency(t *testing.T, h *harness) {
 		return err
 	})
 	wantErr(t, "Tx.InsertAllocation with a used key", err, ipam.ErrExists)
-	var n int
-	view(t, s, func(tx store.ReadTx) error {
-		es, err := tx.Audit(store.AuditFilter{Pool: "p"})
-		for _, e := range es {
-			if e.Action == store.ActionAllocate {
-				n++
-			}
-		}
-		return err
-	})
-	if n != 1 {
+	if n := countAction(auditLog(t, s, store.AuditFilter{Pool: "p"}), store.ActionAllocate); n != 1 {
 		t.Errorf("pool p has %d allocation audit entries, want 1 (replays write nothing)", n)
 	}
 }
 
 func testOverlapDB(t *testing.T, h *harness) {
-	_, s := h.fresh(t)
-	r := registry(s)
-	mustPool(t, r, "p", "10.0.0.0/16")
-	mustPool(t, r, "q", "10.1.0.0/16")
+	s, r := h.newRegistry(t, "p=10.0.0.0/16", "q=10.1.0.0/16")
 	mustAlloc(t, r, ipam.Request{Pool: "p", CIDR: mpp("10.0.4.0/22"), Owner: "o"})
 	insert := func(pool, c string) error {
 		return s.Update(ctx, func(tx store.Tx) error {
@@ -536,9 +556,7 @@ func testOverlapDB(t *testing.T, h *harness) {
 }
 
 func testReservations(t *testing.T, h *harness) {
-	_, s := h.fresh(t)
-	r := registry(s)
-	mustPool(t, r, "p", "10.0.0.0/16")
+	s, r := h.newRegistry(t, "p=10.0.0.0/16")
 	res, err := r.Reserve(ctx, admin, ipam.ReserveRequest{Pool: "p", Bits: 20, Owner: "team-a", Cluster: "aks-1", Note: "growth"})
 	if err != nil {
 		t.Fatal(err)
@@ -592,9 +610,7 @@ func testReservations(t *testing.T, h *harness) {
 }
 
 func testAvoid(t *testing.T, h *harness) {
-	_, s := h.fresh(t)
-	r := registry(s)
-	mustPool(t, r, "p", "10.0.0.0/16")
+	s, r := h.newRegistry(t, "p=10.0.0.0/16")
 	mustAlloc(t, r, ipam.Request{Pool: "p", Bits: 24, Owner: "o"})
 	if _, err := r.AddAvoid(ctx, admin, ipam.Avoid{CIDR: mpp("10.0.1.0/24"), Name: "on-prem", Reason: "datacentre"}); err != nil {
 		t.Fatal(err)
@@ -624,11 +640,7 @@ func testAvoid(t *testing.T, h *harness) {
 }
 
 func testCheck(t *testing.T, h *harness) {
-	_, s := h.fresh(t)
-	r := registry(s)
-	mustPool(t, r, "p", "10.0.0.0/16")
-	mustPool(t, r, "q", "10.1.0.0/16")
-	mustPool(t, r, "far", "10.200.0.0/16")
+	_, r := h.newRegistry(t, "p=10.0.0.0/16", "q=10.1.0.0/16", "far=10.200.0.0/16")
 	a := mustAlloc(t, r, ipam.Request{Pool: "p", CIDR: mpp("10.0.255.0/24"), Owner: "team-a", Cluster: "aks-1"})
 	res, err := r.Reserve(ctx, admin, ipam.ReserveRequest{Pool: "q", CIDR: mpp("10.1.0.0/24"), Owner: "team-b"})
 	if err != nil {
@@ -689,9 +701,7 @@ func testCheck(t *testing.T, h *harness) {
 }
 
 func testUsage(t *testing.T, h *harness) {
-	_, s := h.fresh(t)
-	r := registry(s)
-	mustPool(t, r, "p", "10.0.0.0/24")
+	_, r := h.newRegistry(t, "p=10.0.0.0/24")
 	mustAlloc(t, r, ipam.Request{Pool: "p", Bits: 26, Owner: "o"})
 	mustAlloc(t, r, ipam.Request{Pool: "p", Bits: 28, Owner: "o"})
 	if _, err := r.Reserve(ctx, admin, ipam.ReserveRequest{Pool: "p", CIDR: mpp("10.0.0.128/26"), Owner: "o"}); err != nil {
@@ -710,9 +720,7 @@ func testUsage(t *testing.T, h *harness) {
 }
 
 func testAudit(t *testing.T, h *harness) {
-	_, s := h.fresh(t)
-	r := registry(s)
-	mustPool(t, r, "p", "10.0.0.0/16")
+	s, r := h.newRegistry(t, "p=10.0.0.0/16")
 	a := mustAlloc(t, r, ipam.Request{Pool: "p", Bits: 24, Owner: "o"})
 	who := store.Actor{Name: "ci-token", Remote: "192.0.2.7:5123", RequestID: "r-42"}
 	if _, err := r.Release(ctx, who, "p", a.ID); err != nil {
@@ -729,12 +737,7 @@ func testAudit(t *testing.T, h *harness) {
 	if _, _, err := r.Allocate(ctx, admin, ipam.Request{Pool: "p", Bits: 8, Owner: "o"}); err == nil {
 		t.Fatal("a /8 in a /16 was accepted")
 	}
-	var es []store.AuditEntry
-	view(t, s, func(tx store.ReadTx) error {
-		var err error
-		es, err = tx.Audit(store.AuditFilter{})
-		return err
-	})
+	es := auditLog(t, s, store.AuditFilter{})
 	var actions []string
 	for _, e := range es {
 		actions = append(actions, e.Action)
@@ -774,8 +777,7 @@ func testAudit(t *testing.T, h *harness) {
 }
 
 func testTokens(t *testing.T, h *harness) {
-	_, s := h.fresh(t)
-	r := registry(s)
+	s, r := h.newRegistry(t)
 	rnd := rand.NewChaCha8([32]byte{1})
 	secret, tok, err := r.CreateToken(ctx, admin, "ci", []ipam.Scope{ipam.ScopeRead, ipam.ScopeAllocate("vnets")}, rnd)
 	if err != nil {
@@ -819,10 +821,7 @@ func testTokens(t *testing.T, h *harness) {
 }
 
 func testFilters(t *testing.T, h *harness) {
-	_, s := h.fresh(t)
-	r := registry(s)
-	mustPool(t, r, "p", "10.0.0.0/16")
-	mustPool(t, r, "q", "10.1.0.0/16")
+	s, r := h.newRegistry(t, "p=10.0.0.0/16", "q=10.1.0.0/16")
 	var ids []int64
 	for i := range 6 {
 		pool := []string{"p", "q"}[i%2]
@@ -866,9 +865,7 @@ func testFilters(t *testing.T, h *harness) {
 }
 
 func testRollback(t *testing.T, h *harness) {
-	_, s := h.fresh(t)
-	r := registry(s)
-	mustPool(t, r, "p", "10.0.0.0/16")
+	s, r := h.newRegistry(t, "p=10.0.0.0/16")
 	first := mustAlloc(t, r, ipam.Request{Pool: "p", Bits: 24, Owner: "o"})
 	boom := errors.New("boom")
 	err := s.Update(ctx, func(tx store.Tx) error {
@@ -1040,27 +1037,8 @@ func testConcurrentFailures(t *testing.T, h *harness) {
 			added++
 		}
 	}
-	live := liveAllocations(t, s, "p")
-	noOverlaps(t, live)
-	if len(live) != len(want) {
-		t.Errorf("%d live allocations, want %d (failed releases are undone)", len(live), len(want))
-	}
-	for _, a := range live {
-		if want[a.ID] != a.CIDR {
-			t.Errorf("live allocation %d %s was not acknowledged", a.ID, a.CIDR)
-		}
-	}
-	var audits int
-	view(t, s, func(tx store.ReadTx) error {
-		es, err := tx.Audit(store.AuditFilter{Actor: admin.Name})
-		for _, e := range es {
-			if e.Action == "test" {
-				audits++
-			}
-		}
-		return err
-	})
-	if audits != added {
+	wantLive(t, s, "p", want) // failed releases are undone
+	if audits := countAction(auditLog(t, s, store.AuditFilter{Actor: admin.Name}), "test"); audits != added {
 		t.Errorf("%d audit entries, want %d (failed changes leave none)", audits, added)
 	}
 	// The store's cached state and a fresh store's agree, and both place
