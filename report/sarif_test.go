@@ -2,207 +2,13 @@ package report
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/aksnet/aksnet/finding"
+	"github.com/aksnet/aksnet/internal/sarifcheck"
 )
-
-// multitoolEnv names the environment variable that points at Microsoft's
-// SARIF multitool binary (Sarif.Multitool). .ci/install-sarif-multitool.sh
-// installs it and prints the path.
-const multitoolEnv = "AKSNET_SARIF_MULTITOOL"
-
-// sarifMultitool returns the multitool's path. Without it the validation
-// tests skip, except under CI, where they fail so that CI can never pass
-// without validating.
-func sarifMultitool(t *testing.T) string {
-	t.Helper()
-	bin := os.Getenv(multitoolEnv)
-	if bin == "" {
-		msg := multitoolEnv + ` is not set; install the SARIF multitool and point at it with: export ` +
-			multitoolEnv + `="$(bash .ci/install-sarif-multitool.sh)"`
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg + " (CI is set, so SARIF validation may not be skipped)")
-		}
-		t.Skip(msg)
-	}
-	if fi, err := os.Stat(bin); err != nil {
-		t.Fatalf("%s=%s: %v", multitoolEnv, bin, err)
-	} else if fi.Mode()&0o111 == 0 {
-		t.Fatalf("%s=%s is not executable (chmod u+x it, as the install script does)", multitoolEnv, bin)
-	}
-	return bin
-}
-
-// sarifSchemaPath is the official SARIF 2.1.0 schema that the multitool's
-// npm package ships beside the binary.
-func sarifSchemaPath(t *testing.T, bin string) string {
-	t.Helper()
-	p := filepath.Join(filepath.Dir(bin), "sarif-2.1.0.json")
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("SARIF schema beside the multitool: %v", err)
-	}
-	return p
-}
-
-// multitoolReport is what one `Sarif.Multitool validate` run found.
-type multitoolReport struct {
-	errors   []string // error-level results and notifications
-	warnings []string // everything else it reported
-	console  string
-}
-
-// runMultitool validates doc with `Sarif.Multitool validate FILE -o OUT`.
-//
-// The multitool's exit code does not say whether the file is valid: it is 0
-// after a completed analysis even when the file breaks the schema (or is not
-// JSON at all), and non-zero only when the tool itself could not run (bad
-// arguments, no file to analyse). Problems are results in the output SARIF
-// log: schema violations (JSONxxxx) and SARIF rule violations (SARIFxxxx)
-// at level "error", advice at "warning" or "note". So an error is a non-zero
-// exit, an unsuccessful invocation, or any error-level result or
-// notification in the output.
-func runMultitool(t *testing.T, bin string, doc []byte) (multitoolReport, error) {
-	t.Helper()
-	dir := t.TempDir()
-	input := filepath.Join(dir, "input.sarif")
-	output := filepath.Join(dir, "validation.sarif")
-	if err := os.WriteFile(input, doc, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "validate", input, "-o", output)
-	cmd.Dir = dir
-	console, err := cmd.CombinedOutput()
-	rep := multitoolReport{console: string(console)}
-	if err != nil {
-		return rep, fmt.Errorf("multitool validate failed: %w\n%s", err, console)
-	}
-	raw, err := os.ReadFile(output)
-	if err != nil {
-		return rep, fmt.Errorf("multitool wrote no output log: %w\n%s", err, console)
-	}
-	var log struct {
-		Runs []struct {
-			Tool struct {
-				Driver struct {
-					Rules []struct {
-						ID                   string `json:"id"`
-						DefaultConfiguration struct {
-							Level string `json:"level"`
-						} `json:"defaultConfiguration"`
-					} `json:"rules"`
-				} `json:"driver"`
-			} `json:"tool"`
-			Invocations []struct {
-				ExecutionSuccessful            bool                    `json:"executionSuccessful"`
-				ToolExecutionNotifications     []multitoolNotification `json:"toolExecutionNotifications"`
-				ToolConfigurationNotifications []multitoolNotification `json:"toolConfigurationNotifications"`
-			} `json:"invocations"`
-			Results []struct {
-				RuleID    string `json:"ruleId"`
-				RuleIndex *int   `json:"ruleIndex"`
-				Level     string `json:"level"`
-				Message   struct {
-					Text      string   `json:"text"`
-					ID        string   `json:"id"`
-					Arguments []string `json:"arguments"`
-				} `json:"message"`
-				Locations []struct {
-					PhysicalLocation struct {
-						Region struct {
-							StartLine   int `json:"startLine"`
-							StartColumn int `json:"startColumn"`
-						} `json:"region"`
-					} `json:"physicalLocation"`
-				} `json:"locations"`
-			} `json:"results"`
-		} `json:"runs"`
-	}
-	if err := json.Unmarshal(raw, &log); err != nil {
-		return rep, fmt.Errorf("multitool output is not SARIF: %w", err)
-	}
-	if len(log.Runs) == 0 {
-		return rep, errors.New("multitool output has no runs")
-	}
-	for _, run := range log.Runs {
-		defaults := map[string]string{}
-		for _, r := range run.Tool.Driver.Rules {
-			defaults[r.ID] = r.DefaultConfiguration.Level
-		}
-		for _, inv := range run.Invocations {
-			if !inv.ExecutionSuccessful {
-				rep.errors = append(rep.errors, "multitool invocation was not successful")
-			}
-			for _, n := range append(inv.ToolExecutionNotifications, inv.ToolConfigurationNotifications...) {
-				if n.Level == "error" {
-					rep.errors = append(rep.errors, "notification: "+n.Message.Text)
-				}
-			}
-		}
-		for _, res := range run.Results {
-			// A result without a level takes its rule's default level, and
-			// "warning" when the rule has none (SARIF 2.1.0, 3.27.10).
-			level := res.Level
-			if level == "" {
-				level = defaults[res.RuleID]
-			}
-			if level == "" {
-				level = "warning"
-			}
-			where := ""
-			if len(res.Locations) > 0 {
-				r := res.Locations[0].PhysicalLocation.Region
-				where = fmt.Sprintf("(%d,%d) ", r.StartLine, r.StartColumn)
-			}
-			text := res.Message.Text
-			if text == "" {
-				text = res.Message.ID + " " + strings.Join(res.Message.Arguments, "; ")
-			}
-			line := fmt.Sprintf("%s%s %s: %s", where, level, res.RuleID, text)
-			if level == "error" {
-				rep.errors = append(rep.errors, line)
-			} else {
-				rep.warnings = append(rep.warnings, line)
-			}
-		}
-	}
-	return rep, nil
-}
-
-type multitoolNotification struct {
-	Level   string `json:"level"`
-	Message struct {
-		Text string `json:"text"`
-	} `json:"message"`
-}
-
-// validateSchema checks doc against the official schema file.
-func validateSchema(schemaPath string, doc []byte) error {
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	sch, err := c.Compile(schemaPath)
-	if err != nil {
-		return fmt.Errorf("compile SARIF schema: %w", err)
-	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
-	if err != nil {
-		return fmt.Errorf("parse SARIF document: %w", err)
-	}
-	return sch.Validate(inst)
-}
 
 // sarifEdgeInput exercises the awkward cases: a dev version that is not a
 // semantic version, absolute, Windows-style and "./" paths, a file name with
@@ -226,8 +32,8 @@ func sarifEdgeInput() Input {
 // TestSARIFValidates checks our SARIF output with Microsoft's multitool and
 // against the official schema.
 func TestSARIFValidates(t *testing.T) {
-	bin := sarifMultitool(t)
-	schema := sarifSchemaPath(t, bin)
+	bin := sarifcheck.Multitool(t)
+	schema := sarifcheck.SchemaPath(t, bin)
 	inputs := []struct {
 		name string
 		in   Input
@@ -239,18 +45,18 @@ func TestSARIFValidates(t *testing.T) {
 	for _, c := range inputs {
 		t.Run(c.name, func(t *testing.T) {
 			doc := render(t, func(b *bytes.Buffer) error { return SARIF(b, c.in) })
-			if err := validateSchema(schema, doc); err != nil {
+			if err := sarifcheck.ValidateSchema(schema, doc); err != nil {
 				t.Errorf("schema validation: %v", err)
 			}
-			rep, err := runMultitool(t, bin, doc)
+			rep, err := sarifcheck.Run(t, bin, doc)
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, w := range rep.warnings {
+			for _, w := range rep.Warnings {
 				t.Logf("multitool: %s", w)
 			}
-			if len(rep.errors) > 0 {
-				t.Errorf("multitool reported %d errors:\n%s\nconsole:\n%s", len(rep.errors), strings.Join(rep.errors, "\n"), rep.console)
+			if len(rep.Errors) > 0 {
+				t.Errorf("multitool reported %d errors:\n%s\nconsole:\n%s", len(rep.Errors), strings.Join(rep.Errors, "\n"), rep.Console)
 			}
 		})
 	}
@@ -302,35 +108,35 @@ const unescapedURISARIF = `{
 
 // TestSARIFValidatorsRejectBrokenLog proves that both validators can fail.
 func TestSARIFValidatorsRejectBrokenLog(t *testing.T) {
-	bin := sarifMultitool(t)
-	schema := sarifSchemaPath(t, bin)
+	bin := sarifcheck.Multitool(t)
+	schema := sarifcheck.SchemaPath(t, bin)
 	doc := []byte(brokenSARIF)
 
-	if err := validateSchema(schema, doc); err == nil {
+	if err := sarifcheck.ValidateSchema(schema, doc); err == nil {
 		t.Error("schema validation accepted a broken SARIF log")
 	} else {
 		t.Logf("schema validation rejected the broken log, as it should: %v", err)
 	}
 
-	rep, err := runMultitool(t, bin, doc)
+	rep, err := sarifcheck.Run(t, bin, doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.errors) == 0 {
-		t.Errorf("multitool accepted a broken SARIF log; console:\n%s", rep.console)
+	if len(rep.Errors) == 0 {
+		t.Errorf("multitool accepted a broken SARIF log; console:\n%s", rep.Console)
 	}
 	for _, want := range []string{"'name' is missing", `"fatal"`, "startLine"} {
-		if !strings.Contains(strings.Join(rep.errors, "\n")+rep.console, want) {
-			t.Errorf("multitool errors do not mention %s:\n%s", want, strings.Join(rep.errors, "\n"))
+		if !strings.Contains(strings.Join(rep.Errors, "\n")+rep.Console, want) {
+			t.Errorf("multitool errors do not mention %s:\n%s", want, strings.Join(rep.Errors, "\n"))
 		}
 	}
 
-	rep, err = runMultitool(t, bin, []byte(unescapedURISARIF))
+	rep, err = sarifcheck.Run(t, bin, []byte(unescapedURISARIF))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(strings.Join(rep.errors, "\n"), "SARIF1002") {
-		t.Errorf("multitool did not flag an unescaped URI as error SARIF1002; errors:\n%s\nconsole:\n%s", strings.Join(rep.errors, "\n"), rep.console)
+	if !strings.Contains(strings.Join(rep.Errors, "\n"), "SARIF1002") {
+		t.Errorf("multitool did not flag an unescaped URI as error SARIF1002; errors:\n%s\nconsole:\n%s", strings.Join(rep.Errors, "\n"), rep.Console)
 	}
 }
 

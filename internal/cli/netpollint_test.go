@@ -1,18 +1,13 @@
 package cli_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/aksnet/aksnet/internal/sarifcheck"
 )
 
 // TestNetpolRulesDocCurrent fails when docs/netpol-rules.md differs from
@@ -109,14 +104,7 @@ spec:
 // the report package's tests do for aksnet check (AKSNET_SARIF_MULTITOOL
 // points at the multitool; without it the test skips, except under CI).
 func TestNetpolLintSARIFValidates(t *testing.T) {
-	bin := os.Getenv("AKSNET_SARIF_MULTITOOL")
-	if bin == "" {
-		msg := `AKSNET_SARIF_MULTITOOL is not set; install the SARIF multitool and point at it with: export AKSNET_SARIF_MULTITOOL="$(bash .ci/install-sarif-multitool.sh)"`
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg + " (CI is set, so SARIF validation may not be skipped)")
-		}
-		t.Skip(msg)
-	}
+	bin := sarifcheck.Multitool(t)
 	dir := t.TempDir()
 	for name, body := range lintSARIFInput {
 		p := filepath.Join(dir, name)
@@ -152,112 +140,14 @@ func TestNetpolLintSARIFValidates(t *testing.T) {
 		}
 	}
 
-	schema := filepath.Join(filepath.Dir(bin), "sarif-2.1.0.json")
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	sch, err := c.Compile(schema)
-	if err != nil {
-		t.Fatalf("compile SARIF schema: %v", err)
-	}
-	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(doc))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sch.Validate(inst); err != nil {
+	if err := sarifcheck.ValidateSchema(sarifcheck.SchemaPath(t, bin), []byte(doc)); err != nil {
 		t.Errorf("schema validation: %v", err)
 	}
-
-	errs, console := multitoolErrors(t, bin, []byte(doc))
-	if len(errs) > 0 {
-		t.Errorf("multitool reported %d errors:\n%s\nconsole:\n%s", len(errs), strings.Join(errs, "\n"), console)
-	}
-}
-
-// multitoolErrors runs `Sarif.Multitool validate` and returns its
-// error-level results and notifications. Its exit code only says whether
-// it ran; problems are results in the log it writes.
-func multitoolErrors(t *testing.T, bin string, doc []byte) ([]string, string) {
-	t.Helper()
-	dir := t.TempDir()
-	in, out := filepath.Join(dir, "input.sarif"), filepath.Join(dir, "validation.sarif")
-	if err := os.WriteFile(in, doc, 0o644); err != nil {
+	rep, err := sarifcheck.Run(t, bin, []byte(doc))
+	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "validate", in, "-o", out)
-	cmd.Dir = dir
-	console, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("multitool validate failed: %v\n%s", err, console)
+	if len(rep.Errors) > 0 {
+		t.Errorf("multitool reported %d errors:\n%s\nconsole:\n%s", len(rep.Errors), strings.Join(rep.Errors, "\n"), rep.Console)
 	}
-	raw, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatalf("multitool wrote no log: %v\n%s", err, console)
-	}
-	type note struct {
-		Level   string `json:"level"`
-		Message struct {
-			Text string `json:"text"`
-		} `json:"message"`
-	}
-	var log struct {
-		Runs []struct {
-			Tool struct {
-				Driver struct {
-					Rules []struct {
-						ID                   string `json:"id"`
-						DefaultConfiguration struct {
-							Level string `json:"level"`
-						} `json:"defaultConfiguration"`
-					} `json:"rules"`
-				} `json:"driver"`
-			} `json:"tool"`
-			Invocations []struct {
-				ExecutionSuccessful            bool   `json:"executionSuccessful"`
-				ToolExecutionNotifications     []note `json:"toolExecutionNotifications"`
-				ToolConfigurationNotifications []note `json:"toolConfigurationNotifications"`
-			} `json:"invocations"`
-			Results []struct {
-				RuleID  string `json:"ruleId"`
-				Level   string `json:"level"`
-				Message struct {
-					Text      string   `json:"text"`
-					Arguments []string `json:"arguments"`
-				} `json:"message"`
-			} `json:"results"`
-		} `json:"runs"`
-	}
-	if err := json.Unmarshal(raw, &log); err != nil || len(log.Runs) == 0 {
-		t.Fatalf("multitool log is not SARIF: %v", err)
-	}
-	var errs []string
-	for _, run := range log.Runs {
-		defaults := map[string]string{}
-		for _, r := range run.Tool.Driver.Rules {
-			defaults[r.ID] = r.DefaultConfiguration.Level
-		}
-		for _, inv := range run.Invocations {
-			if !inv.ExecutionSuccessful {
-				errs = append(errs, "multitool invocation was not successful")
-			}
-			for _, n := range append(inv.ToolExecutionNotifications, inv.ToolConfigurationNotifications...) {
-				if n.Level == "error" {
-					errs = append(errs, "notification: "+n.Message.Text)
-				}
-			}
-		}
-		for _, r := range run.Results {
-			// A result without a level takes its rule's default level,
-			// and warning when the rule has none (SARIF 2.1.0, 3.27.10).
-			level := r.Level
-			if level == "" {
-				level = defaults[r.RuleID]
-			}
-			if level == "error" {
-				errs = append(errs, fmt.Sprintf("%s: %s %s", r.RuleID, r.Message.Text, strings.Join(r.Message.Arguments, "; ")))
-			}
-		}
-	}
-	return errs, string(bytes.TrimSpace(console))
 }
