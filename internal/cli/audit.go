@@ -95,7 +95,7 @@ Exit codes: 0 when no finding is at or above --fail-on, 1 when one is,
 	f.StringVar(&fl.cluster, "cluster", "", "name of the cluster in the design (may be left out when the design has one cluster)")
 	f.StringSliceVar(&fl.designs, "design", nil, "design or az file (or folder) describing what should be (repeatable)")
 	f.StringVarP(&fl.output, "output", "o", "text", "output format: "+strings.Join(report.Formats(), ", "))
-	f.StringVar(&fl.format, "format", formatAuto, "format of the --design inputs: auto, design, az or terraform")
+	f.StringVar(&fl.format, "format", formatAuto, "format of the --design inputs: "+strings.Join(inputFormats, ", "))
 	f.StringVar(&fl.failOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning or info")
 	f.StringVar(&fl.color, "color", "auto", "colour text output: auto, always or never (NO_COLOR is honoured)")
 	f.StringVar(&fl.kubeconfig, "kubeconfig", "", "read nodes, Services and pods from the cluster this kubeconfig reaches, instead of a bundle")
