@@ -142,11 +142,10 @@ func countFindings(fs []finding.Finding) (errs, warns, infos int) {
 // nothing. external=avoid also registers its external ranges as ranges
 // to avoid. When a claim is refused, the claims this import made are
 // released again and the answer names the range.
-func (s *Server) importDesign(w http.ResponseWriter, c *call) {
+func (s *Server) importDesign(w http.ResponseWriter, c *call) error {
 	q, err := query(c.r, []string{"dryRun", "external", "outside", "owner"})
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	dryRun := false
 	switch q.Get("dryRun") {
@@ -154,28 +153,23 @@ func (s *Server) importDesign(w http.ResponseWriter, c *call) {
 	case "true":
 		dryRun = true
 	default:
-		s.fail(w, c.r, badRequest("dryRun", fmt.Sprintf("dryRun=%q: use true or false", q.Get("dryRun")), ""))
-		return
+		return badRequest("dryRun", fmt.Sprintf("dryRun=%q: use true or false", q.Get("dryRun")), "")
 	}
 	external := q.Get("external")
 	if external != "" && external != "skip" && external != "avoid" {
-		s.fail(w, c.r, badRequest("external", fmt.Sprintf("external=%q: use skip (the default) or avoid", external), ""))
-		return
+		return badRequest("external", fmt.Sprintf("external=%q: use skip (the default) or avoid", external), "")
 	}
 	outside := q.Get("outside")
 	if outside != "" && outside != "error" && outside != "skip" {
-		s.fail(w, c.r, badRequest("outside", fmt.Sprintf("outside=%q: use error (the default) or skip", outside), ""))
-		return
+		return badRequest("outside", fmt.Sprintf("outside=%q: use error (the default) or skip", outside), "")
 	}
 	d, err := designfile.Load(designSource, c.body)
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	name := d.Metadata.Name
 	if err := validDesignName(name); err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	owner := q.Get("owner")
 	if owner == "" {
@@ -194,8 +188,7 @@ func (s *Server) importDesign(w http.ResponseWriter, c *call) {
 		pools, err = tx.Pools()
 		return err
 	}); err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	places := designRanges(d)
 	first := map[netip.Prefix]int{}
@@ -223,9 +216,8 @@ func (s *Server) importDesign(w http.ResponseWriter, c *call) {
 		if pl.pool == "" {
 			pl.r.Status = api.RangeOutside
 			if !dryRun && outside != "skip" {
-				s.failAt(w, c.r, pl.r.Path, badRequest("", fmt.Sprintf("%s at %s (line %d) lies in no registered pool", pl.r.CIDR, pl.r.Path, pl.r.Line),
+				return atPath(pl.r.Path, badRequest("", fmt.Sprintf("%s at %s (line %d) lies in no registered pool", pl.r.CIDR, pl.r.Path, pl.r.Line),
 					"register a pool that holds it, or import with outside=skip to leave such ranges out"))
-				return
 			}
 			continue
 		}
@@ -234,8 +226,7 @@ func (s *Server) importDesign(w http.ResponseWriter, c *call) {
 	}
 
 	if dryRun {
-		s.dryRun(w, c, places, &out, owner, name)
-		return
+		return s.dryRun(w, c, places, &out, owner, name)
 	}
 
 	var made []ipam.Allocation
@@ -264,8 +255,7 @@ func (s *Server) importDesign(w http.ResponseWriter, c *call) {
 			Cluster: pl.r.Cluster, Purpose: pl.r.Purpose, Tags: map[string]string{"design": name}, IdempotencyKey: pl.key})
 		if err != nil {
 			rollback()
-			s.failAt(w, c.r, pl.r.Path, fmt.Errorf("%s at %s (line %d): %w", pl.r.CIDR, pl.r.Path, pl.r.Line, err))
-			return
+			return atPath(pl.r.Path, fmt.Errorf("%s at %s (line %d): %w", pl.r.CIDR, pl.r.Path, pl.r.Line, err))
 		}
 		pl.r.Allocation = a.ID
 		pl.r.Status = api.RangeExisting
@@ -293,8 +283,7 @@ func (s *Server) importDesign(w http.ResponseWriter, c *call) {
 			pl.r.Status = api.RangeExisting
 		case err != nil:
 			rollback()
-			s.failAt(w, c.r, pl.r.Path, fmt.Errorf("%s at %s (line %d): %w", pl.r.CIDR, pl.r.Path, pl.r.Line, err))
-			return
+			return atPath(pl.r.Path, fmt.Errorf("%s at %s (line %d): %w", pl.r.CIDR, pl.r.Path, pl.r.Line, err))
 		default:
 			pl.r.Status = api.RangeAvoided
 			avoided = append(avoided, pl.r.CIDR)
@@ -307,8 +296,7 @@ func (s *Server) importDesign(w http.ResponseWriter, c *call) {
 		Errors: out.Errors, Warnings: out.Warnings, Infos: out.Infos}
 	js, err := json.Marshal(detail)
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	entry := store.AuditEntry{At: s.cfg.Now().UTC().Truncate(time.Microsecond), Actor: c.actor, Action: ActionDesignImport,
 		Subject: "design/" + name, Detail: string(js)}
@@ -318,16 +306,16 @@ func (s *Server) importDesign(w http.ResponseWriter, c *call) {
 		return err
 	})
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	s.designs.add(entry, detail)
 	w.Header().Set("Location", api.Prefix+"/designs/"+name)
 	writeJSON(w, http.StatusCreated, out)
+	return nil
 }
 
 // dryRun says what an import would do without changing anything.
-func (s *Server) dryRun(w http.ResponseWriter, c *call, places []place, out *api.Import, owner, name string) {
+func (s *Server) dryRun(w http.ResponseWriter, c *call, places []place, out *api.Import, owner, name string) error {
 	err := s.reg.Store().View(c.ctx, func(tx store.ReadTx) error {
 		for i := range places {
 			pl := &places[i]
@@ -374,8 +362,7 @@ func (s *Server) dryRun(w http.ResponseWriter, c *call, places []place, out *api
 		return nil
 	})
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	for i := range places {
 		if places[i].r.Status == api.RangeShared {
@@ -384,6 +371,7 @@ func (s *Server) dryRun(w http.ResponseWriter, c *call, places []place, out *api
 		out.Ranges = append(out.Ranges, places[i].r)
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 func firstPlace(places []place, p netip.Prefix) int {
@@ -393,13 +381,6 @@ func firstPlace(places []place, p netip.Prefix) int {
 		}
 	}
 	return 0
-}
-
-// failAt answers with err's status, naming the design path as the field.
-func (s *Server) failAt(w http.ResponseWriter, r *http.Request, path string, err error) {
-	status, body := s.classify(r, err)
-	body.Field = path
-	s.writeError(w, r, status, body)
 }
 
 // designIndex knows the latest import of each design, read from the
@@ -467,14 +448,12 @@ func (x *designIndex) refresh(ctx context.Context, st store.Store) error {
 	}
 }
 
-func (s *Server) listDesigns(w http.ResponseWriter, c *call) {
+func (s *Server) listDesigns(w http.ResponseWriter, c *call) error {
 	if _, err := query(c.r, nil); err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	if err := s.designs.refresh(c.ctx, s.reg.Store()); err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	s.designs.mu.Lock()
 	out := api.Designs{Designs: []api.DesignSummary{}}
@@ -492,14 +471,14 @@ func (s *Server) listDesigns(w http.ResponseWriter, c *call) {
 		return 0
 	})
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // getDesign returns the latest import of a design and the findings of
 // aksnet check on it with the rules of this aksnet.
-func (s *Server) getDesign(w http.ResponseWriter, c *call) {
+func (s *Server) getDesign(w http.ResponseWriter, c *call) error {
 	if _, err := query(c.r, nil); err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	name := c.r.PathValue("name")
 	var es []store.AuditEntry
@@ -509,17 +488,14 @@ func (s *Server) getDesign(w http.ResponseWriter, c *call) {
 		return err
 	})
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	if len(es) == 0 || es[0].Action != ActionDesignImport {
-		s.fail(w, c.r, fmt.Errorf("%w: no design %q was imported", ipam.ErrNotFound, name))
-		return
+		return fmt.Errorf("%w: no design %q was imported", ipam.ErrNotFound, name)
 	}
 	var d designDetail
 	if err := json.Unmarshal([]byte(es[0].Detail), &d); err != nil {
-		s.fail(w, c.r, fmt.Errorf("audit entry %d: %w", es[0].ID, err))
-		return
+		return fmt.Errorf("audit entry %d: %w", es[0].ID, err)
 	}
 	out := api.Design{DesignSummary: summary(es[0], d), YAML: d.YAML, Ranges: d.Ranges, Findings: []finding.Finding{}}
 	if dd, err := designfile.Load(designSource, []byte(d.YAML)); err == nil {
@@ -535,4 +511,5 @@ func (s *Server) getDesign(w http.ResponseWriter, c *call) {
 		out.Problem = "this aksnet cannot read the imported design any more: " + firstLine(err.Error())
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }

@@ -26,11 +26,27 @@ func badRequest(field, msg, hint string) error {
 	return &statusError{status: http.StatusBadRequest, body: api.Error{Code: api.CodeInvalid, Field: field, Error: msg, Hint: hint}}
 }
 
+// pathError is an error about one range of a design: its answer names
+// the range's path in the design as the field.
+type pathError struct {
+	path string
+	err  error
+}
+
+func (e *pathError) Error() string { return e.err.Error() }
+func (e *pathError) Unwrap() error { return e.err }
+
+// atPath names the design path err is about.
+func atPath(path string, err error) error { return &pathError{path: path, err: err} }
+
 // fail answers a request with the status and body err calls for. Errors
 // that are the client's are 4xx; only failures of the server itself or
 // its database are 5xx, and their details go to the log, not the client.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, body := s.classify(r, err)
+	if pe, ok := err.(*pathError); ok {
+		body.Field = pe.path
+	}
 	if se, ok := err.(*statusError); ok && se.status == http.StatusUnauthorized {
 		v := `Bearer realm="aksnet-ipam"`
 		if se.invalidToken {

@@ -134,16 +134,16 @@ func parseRange(field, v string) (netip.Prefix, error) {
 	return p.Masked(), nil
 }
 
-func (s *Server) whoami(w http.ResponseWriter, c *call) {
+func (s *Server) whoami(w http.ResponseWriter, c *call) error {
 	writeJSON(w, http.StatusOK, api.WhoAmI{Name: c.token.Name, Scopes: c.token.Scopes})
+	return nil
 }
 
 // ---- pools
 
-func (s *Server) listPools(w http.ResponseWriter, c *call) {
+func (s *Server) listPools(w http.ResponseWriter, c *call) error {
 	if _, err := query(c.r, nil); err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	out := api.Pools{Pools: []api.Pool{}}
 	err := s.reg.Store().View(c.ctx, func(tx store.ReadTx) error {
@@ -161,16 +161,15 @@ func (s *Server) listPools(w http.ResponseWriter, c *call) {
 		return nil
 	})
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) getPool(w http.ResponseWriter, c *call) {
+func (s *Server) getPool(w http.ResponseWriter, c *call) error {
 	if _, err := query(c.r, nil); err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	var out api.Pool
 	err := s.reg.Store().View(c.ctx, func(tx store.ReadTx) error {
@@ -182,37 +181,34 @@ func (s *Server) getPool(w http.ResponseWriter, c *call) {
 		return nil
 	})
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) createPool(w http.ResponseWriter, c *call) {
+func (s *Server) createPool(w http.ResponseWriter, c *call) error {
 	var req api.CreatePoolRequest
 	if err := DecodeJSON(c.body, &req); err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	p, err := parsePrefix("cidr", req.CIDR)
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	pool, err := s.reg.CreatePool(c.ctx, c.actor, ipam.Pool{Name: req.Name, CIDR: p, Purpose: req.Purpose, Tags: req.Tags, Description: req.Description})
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", api.Prefix+"/pools/"+url.PathEscape(pool.Name))
 	writeJSON(w, http.StatusCreated, pool)
+	return nil
 }
 
-func (s *Server) updatePool(w http.ResponseWriter, c *call) {
+func (s *Server) updatePool(w http.ResponseWriter, c *call) error {
 	var req api.UpdatePoolRequest
 	if err := DecodeJSON(c.body, &req); err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	name := c.r.PathValue("pool")
 	var cur ipam.Pool
@@ -222,8 +218,7 @@ func (s *Server) updatePool(w http.ResponseWriter, c *call) {
 		return err
 	})
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	if req.Purpose != nil {
 		cur.Purpose = *req.Purpose
@@ -236,26 +231,25 @@ func (s *Server) updatePool(w http.ResponseWriter, c *call) {
 	}
 	out, err := s.reg.UpdatePool(c.ctx, c.actor, cur)
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) deletePool(w http.ResponseWriter, c *call) {
+func (s *Server) deletePool(w http.ResponseWriter, c *call) error {
 	name := c.r.PathValue("pool")
 	if err := s.reg.DeletePool(c.ctx, c.actor, name); err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // poolMap lays the pool out for drawing.
-func (s *Server) poolMap(w http.ResponseWriter, c *call) {
+func (s *Server) poolMap(w http.ResponseWriter, c *call) error {
 	if _, err := query(c.r, nil); err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	var sp *ipam.Space
 	err := s.reg.Store().View(c.ctx, func(tx store.ReadTx) error {
@@ -264,10 +258,10 @@ func (s *Server) poolMap(w http.ResponseWriter, c *call) {
 		return err
 	})
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, buildMap(sp))
+	return nil
 }
 
 // buildMap lists every block of a pool in address order.
@@ -326,17 +320,15 @@ func addrInt(a netip.Addr) *big.Int {
 
 // ---- allocations
 
-func (s *Server) allocate(w http.ResponseWriter, c *call) {
+func (s *Server) allocate(w http.ResponseWriter, c *call) error {
 	var req api.AllocateRequest
 	if err := DecodeJSON(c.body, &req); err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	key := c.key
 	if req.IdempotencyKey != "" {
 		if key != "" && key != req.IdempotencyKey {
-			s.fail(w, c.r, badRequest("idempotencyKey", "the body's idempotencyKey differs from the Idempotency-Key header", "send one of them, or the same key in both"))
-			return
+			return badRequest("idempotencyKey", "the body's idempotencyKey differs from the Idempotency-Key header", "send one of them, or the same key in both")
 		}
 		key = req.IdempotencyKey
 	}
@@ -345,15 +337,13 @@ func (s *Server) allocate(w http.ResponseWriter, c *call) {
 	if req.CIDR != "" {
 		p, err := parsePrefix("cidr", req.CIDR)
 		if err != nil {
-			s.fail(w, c.r, err)
-			return
+			return err
 		}
 		ir.CIDR = p
 	}
 	a, replayed, err := s.reg.Allocate(c.ctx, c.actor, ir)
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	out := api.Allocation{Allocation: a}
 	if req.Need != nil {
@@ -368,28 +358,27 @@ func (s *Server) allocate(w http.ResponseWriter, c *call) {
 	}
 	w.Header().Set("Location", fmt.Sprintf("%s/allocations/%d", api.Prefix, a.ID))
 	writeJSON(w, http.StatusCreated, out)
+	return nil
 }
 
-func (s *Server) release(w http.ResponseWriter, c *call) {
+func (s *Server) release(w http.ResponseWriter, c *call) error {
 	id, err := idParam(c.r)
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	a, err := s.reg.Release(c.ctx, c.actor, c.r.PathValue("pool"), id)
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	s.metrics.released(a.Pool)
 	writeJSON(w, http.StatusOK, a)
+	return nil
 }
 
-func (s *Server) getAllocation(w http.ResponseWriter, c *call) {
+func (s *Server) getAllocation(w http.ResponseWriter, c *call) error {
 	id, err := idParam(c.r)
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	var a ipam.Allocation
 	err = s.reg.Store().View(c.ctx, func(tx store.ReadTx) error {
@@ -397,10 +386,10 @@ func (s *Server) getAllocation(w http.ResponseWriter, c *call) {
 		return err
 	})
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, a)
+	return nil
 }
 
 // Page sizes of list endpoints.
@@ -408,6 +397,47 @@ const (
 	defaultLimit = 100
 	maxLimit     = 1000
 )
+
+// pageParams parses the paging parameters of a list: the ID to go on
+// from (named cursor: after or before) and limit.
+func pageParams(q url.Values, cursor string) (from int64, limit int, err error) {
+	if from, err = intParam(q, cursor, 0, 0, 1<<62); err != nil {
+		return 0, 0, err
+	}
+	n, err := intParam(q, "limit", defaultLimit, 1, maxLimit)
+	return from, int(n), err
+}
+
+// page cuts a list to limit items and returns the ID to go on from, 0
+// when nothing may follow. The list it returns is never nil, so it
+// encodes as [].
+func page[T any](items []T, limit int, id func(T) int64) ([]T, int64) {
+	var next int64
+	if len(items) >= limit {
+		items = items[:limit]
+		next = id(items[limit-1])
+	}
+	if items == nil {
+		items = []T{}
+	}
+	return items, next
+}
+
+// rangeParams parses the state and overlapping parameters of the lists
+// of allocations and reservations.
+func rangeParams(q url.Values) (ipam.State, netip.Prefix, error) {
+	st, err := stateParam(q)
+	if err != nil {
+		return "", netip.Prefix{}, err
+	}
+	var p netip.Prefix
+	if v := q.Get("overlapping"); v != "" {
+		if p, err = parseRange("overlapping", v); err != nil {
+			return "", netip.Prefix{}, err
+		}
+	}
+	return st, p, nil
+}
 
 func stateParam(q url.Values) (ipam.State, error) {
 	switch v := q.Get("state"); v {
@@ -425,41 +455,25 @@ func stateParam(q url.Values) (ipam.State, error) {
 // listAllocations lists and searches allocations. q is a search term:
 // an address or CIDR finds the allocations that overlap it, anything
 // else the ones whose owner, cluster or purpose is exactly q.
-func (s *Server) listAllocations(w http.ResponseWriter, c *call) {
+func (s *Server) listAllocations(w http.ResponseWriter, c *call) error {
 	q, err := query(c.r, []string{"pool", "owner", "cluster", "purpose", "state", "overlapping", "q", "after", "limit"})
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	f := store.AllocationFilter{Pool: q.Get("pool"), Owner: q.Get("owner"), Cluster: q.Get("cluster"), Purpose: q.Get("purpose")}
-	if f.State, err = stateParam(q); err != nil {
-		s.fail(w, c.r, err)
-		return
+	if f.State, f.Overlapping, err = rangeParams(q); err != nil {
+		return err
 	}
-	if v := q.Get("overlapping"); v != "" {
-		if f.Overlapping, err = parseRange("overlapping", v); err != nil {
-			s.fail(w, c.r, err)
-			return
-		}
+	if f.AfterID, f.Limit, err = pageParams(q, "after"); err != nil {
+		return err
 	}
-	if f.AfterID, err = intParam(q, "after", 0, 0, 1<<62); err != nil {
-		s.fail(w, c.r, err)
-		return
-	}
-	limit, err := intParam(q, "limit", defaultLimit, 1, maxLimit)
-	if err != nil {
-		s.fail(w, c.r, err)
-		return
-	}
-	f.Limit = int(limit)
 	var filters []store.AllocationFilter
 	term := strings.TrimSpace(q.Get("q"))
 	switch {
 	case term == "":
 		filters = []store.AllocationFilter{f}
 	case f.Overlapping.IsValid():
-		s.fail(w, c.r, badRequest("q", "give q or overlapping, not both", ""))
-		return
+		return badRequest("q", "give q or overlapping, not both", "")
 	default:
 		if p, err := parseRange("q", term); err == nil {
 			g := f
@@ -489,20 +503,14 @@ func (s *Server) listAllocations(w http.ResponseWriter, c *call) {
 		return nil
 	})
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	slices.SortFunc(all, func(a, b ipam.Allocation) int { return compareInt(a.ID, b.ID) })
 	all = slices.CompactFunc(all, func(a, b ipam.Allocation) bool { return a.ID == b.ID })
-	out := api.Allocations{Allocations: all}
-	if len(all) >= f.Limit {
-		out.Allocations = all[:f.Limit]
-		out.Next = all[f.Limit-1].ID
-	}
-	if out.Allocations == nil {
-		out.Allocations = []ipam.Allocation{}
-	}
+	var out api.Allocations
+	out.Allocations, out.Next = page(all, f.Limit, func(a ipam.Allocation) int64 { return a.ID })
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 func compareInt(a, b int64) int {
@@ -517,50 +525,46 @@ func compareInt(a, b int64) int {
 
 // ---- reservations
 
-func (s *Server) reserve(w http.ResponseWriter, c *call) {
+func (s *Server) reserve(w http.ResponseWriter, c *call) error {
 	var req api.ReserveRequest
 	if err := DecodeJSON(c.body, &req); err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	rr := ipam.ReserveRequest{Pool: c.r.PathValue("pool"), Bits: req.Bits, Need: req.Need, Owner: req.Owner,
 		Cluster: req.Cluster, Purpose: req.Purpose, Tags: req.Tags, Note: req.Note}
 	if req.CIDR != "" {
 		p, err := parsePrefix("cidr", req.CIDR)
 		if err != nil {
-			s.fail(w, c.r, err)
-			return
+			return err
 		}
 		rr.CIDR = p
 	}
 	res, err := s.reg.Reserve(c.ctx, c.actor, rr)
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", fmt.Sprintf("%s/reservations/%d", api.Prefix, res.ID))
 	writeJSON(w, http.StatusCreated, res)
+	return nil
 }
 
-func (s *Server) releaseReservation(w http.ResponseWriter, c *call) {
+func (s *Server) releaseReservation(w http.ResponseWriter, c *call) error {
 	id, err := idParam(c.r)
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	res, err := s.reg.ReleaseReservation(c.ctx, c.actor, c.r.PathValue("pool"), id)
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, res)
+	return nil
 }
 
-func (s *Server) getReservation(w http.ResponseWriter, c *call) {
+func (s *Server) getReservation(w http.ResponseWriter, c *call) error {
 	id, err := idParam(c.r)
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	var res ipam.Reservation
 	err = s.reg.Store().View(c.ctx, func(tx store.ReadTx) error {
@@ -568,63 +572,42 @@ func (s *Server) getReservation(w http.ResponseWriter, c *call) {
 		return err
 	})
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, res)
+	return nil
 }
 
-func (s *Server) listReservations(w http.ResponseWriter, c *call) {
+func (s *Server) listReservations(w http.ResponseWriter, c *call) error {
 	q, err := query(c.r, []string{"pool", "owner", "state", "overlapping", "after", "limit"})
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	f := store.ReservationFilter{Pool: q.Get("pool"), Owner: q.Get("owner")}
-	if f.State, err = stateParam(q); err != nil {
-		s.fail(w, c.r, err)
-		return
+	if f.State, f.Overlapping, err = rangeParams(q); err != nil {
+		return err
 	}
-	if v := q.Get("overlapping"); v != "" {
-		if f.Overlapping, err = parseRange("overlapping", v); err != nil {
-			s.fail(w, c.r, err)
-			return
-		}
+	if f.AfterID, f.Limit, err = pageParams(q, "after"); err != nil {
+		return err
 	}
-	if f.AfterID, err = intParam(q, "after", 0, 0, 1<<62); err != nil {
-		s.fail(w, c.r, err)
-		return
-	}
-	limit, err := intParam(q, "limit", defaultLimit, 1, maxLimit)
-	if err != nil {
-		s.fail(w, c.r, err)
-		return
-	}
-	f.Limit = int(limit)
 	var out api.Reservations
 	err = s.reg.Store().View(c.ctx, func(tx store.ReadTx) error {
 		out.Reservations, err = tx.Reservations(f)
 		return err
 	})
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
-	if n := len(out.Reservations); n == f.Limit {
-		out.Next = out.Reservations[n-1].ID
-	}
-	if out.Reservations == nil {
-		out.Reservations = []ipam.Reservation{}
-	}
+	out.Reservations, out.Next = page(out.Reservations, f.Limit, func(r ipam.Reservation) int64 { return r.ID })
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // ---- ranges to avoid and checks
 
-func (s *Server) listAvoid(w http.ResponseWriter, c *call) {
+func (s *Server) listAvoid(w http.ResponseWriter, c *call) error {
 	if _, err := query(c.r, nil); err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	out := api.AvoidList{Avoid: ipam.BuiltInAvoid()}
 	err := s.reg.Store().View(c.ctx, func(tx store.ReadTx) error {
@@ -633,74 +616,66 @@ func (s *Server) listAvoid(w http.ResponseWriter, c *call) {
 		return err
 	})
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) addAvoid(w http.ResponseWriter, c *call) {
+func (s *Server) addAvoid(w http.ResponseWriter, c *call) error {
 	var req api.AvoidRequest
 	if err := DecodeJSON(c.body, &req); err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	p, err := parsePrefix("cidr", req.CIDR)
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	av, err := s.reg.AddAvoid(c.ctx, c.actor, ipam.Avoid{CIDR: p, Name: req.Name, Reason: req.Reason})
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, av)
+	return nil
 }
 
-func (s *Server) removeAvoid(w http.ResponseWriter, c *call) {
+func (s *Server) removeAvoid(w http.ResponseWriter, c *call) error {
 	q, err := query(c.r, []string{"cidr"})
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	if q.Get("cidr") == "" {
-		s.fail(w, c.r, badRequest("cidr", "give the range to remove as ?cidr=CIDR", ""))
-		return
+		return badRequest("cidr", "give the range to remove as ?cidr=CIDR", "")
 	}
 	p, err := parsePrefix("cidr", q.Get("cidr"))
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	av, err := s.reg.RemoveAvoid(c.ctx, c.actor, p)
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, av)
+	return nil
 }
 
 // maxCheck is the most ranges one check takes.
 const maxCheck = 256
 
-func (s *Server) check(w http.ResponseWriter, c *call) {
+func (s *Server) check(w http.ResponseWriter, c *call) error {
 	q, err := query(c.r, []string{"cidr"}, "cidr")
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	vs := q["cidr"]
 	if len(vs) == 0 || len(vs) > maxCheck {
-		s.fail(w, c.r, badRequest("cidr", fmt.Sprintf("give 1 to %d ranges as ?cidr=CIDR&cidr=CIDR, got %d", maxCheck, len(vs)), ""))
-		return
+		return badRequest("cidr", fmt.Sprintf("give 1 to %d ranges as ?cidr=CIDR&cidr=CIDR, got %d", maxCheck, len(vs)), "")
 	}
 	out := api.Check{Results: []api.CheckResult{}}
 	for i, v := range vs {
 		p, err := parsePrefix(fmt.Sprintf("cidr[%d]", i), v)
 		if err != nil {
-			s.fail(w, c.r, err)
-			return
+			return err
 		}
 		cs, err := s.reg.Check(c.ctx, p)
 		if err != nil {
@@ -708,8 +683,7 @@ func (s *Server) check(w http.ResponseWriter, c *call) {
 			if errors.As(err, &ie) {
 				ie.Field = fmt.Sprintf("cidr[%d]", i)
 			}
-			s.fail(w, c.r, err)
-			return
+			return err
 		}
 		if cs == nil {
 			cs = []ipam.Conflict{}
@@ -718,14 +692,14 @@ func (s *Server) check(w http.ResponseWriter, c *call) {
 		out.Conflicts += len(cs)
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // ---- tokens
 
-func (s *Server) listTokens(w http.ResponseWriter, c *call) {
+func (s *Server) listTokens(w http.ResponseWriter, c *call) error {
 	if _, err := query(c.r, nil); err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	var out api.Tokens
 	err := s.reg.Store().View(c.ctx, func(tx store.ReadTx) error {
@@ -734,97 +708,82 @@ func (s *Server) listTokens(w http.ResponseWriter, c *call) {
 		return err
 	})
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	if out.Tokens == nil {
 		out.Tokens = []store.Token{}
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) createToken(w http.ResponseWriter, c *call) {
+func (s *Server) createToken(w http.ResponseWriter, c *call) error {
 	var req api.TokenRequest
 	if err := DecodeJSON(c.body, &req); err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	scopes := make([]ipam.Scope, len(req.Scopes))
 	for i, sc := range req.Scopes {
 		p, err := ipam.ParseScope(sc)
 		if err != nil {
-			s.fail(w, c.r, badRequest(fmt.Sprintf("scopes[%d]", i), err.Error(), "use read, admin or allocate:POOL"))
-			return
+			return badRequest(fmt.Sprintf("scopes[%d]", i), err.Error(), "use read, admin or allocate:POOL")
 		}
 		scopes[i] = p
 	}
 	secret, tok, err := s.reg.CreateToken(c.ctx, c.actor, req.Name, scopes, s.cfg.Rand)
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, api.NewToken{Token: tok, Secret: secret})
+	return nil
 }
 
-func (s *Server) revokeToken(w http.ResponseWriter, c *call) {
+func (s *Server) revokeToken(w http.ResponseWriter, c *call) error {
 	id, err := idParam(c.r)
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	tok, err := s.reg.RevokeToken(c.ctx, c.actor, id)
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, tok)
+	return nil
 }
 
 // ---- audit
 
-func (s *Server) audit(w http.ResponseWriter, c *call) {
+func (s *Server) audit(w http.ResponseWriter, c *call) error {
 	q, err := query(c.r, []string{"subject", "pool", "actor", "before", "limit"})
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
 	f := store.AuditFilter{Subject: q.Get("subject"), Pool: q.Get("pool"), Actor: q.Get("actor")}
-	if f.BeforeID, err = intParam(q, "before", 0, 0, 1<<62); err != nil {
-		s.fail(w, c.r, err)
-		return
+	if f.BeforeID, f.Limit, err = pageParams(q, "before"); err != nil {
+		return err
 	}
-	limit, err := intParam(q, "limit", defaultLimit, 1, maxLimit)
-	if err != nil {
-		s.fail(w, c.r, err)
-		return
-	}
-	f.Limit = int(limit)
 	var out api.Audit
 	err = s.reg.Store().View(c.ctx, func(tx store.ReadTx) error {
 		out.Entries, err = tx.Audit(f)
 		return err
 	})
 	if err != nil {
-		s.fail(w, c.r, err)
-		return
+		return err
 	}
-	if n := len(out.Entries); n == f.Limit {
-		out.Next = out.Entries[n-1].ID
-	}
-	if out.Entries == nil {
-		out.Entries = []store.AuditEntry{}
-	}
+	out.Entries, out.Next = page(out.Entries, f.Limit, func(e store.AuditEntry) int64 { return e.ID })
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // ---- probes
 
-func (s *Server) healthz(w http.ResponseWriter, c *call) {
+func (s *Server) healthz(w http.ResponseWriter, c *call) error {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
 }
 
 // readyz answers 200 when the database answers a query within 2 seconds.
-func (s *Server) readyz(w http.ResponseWriter, c *call) {
+func (s *Server) readyz(w http.ResponseWriter, c *call) error {
 	ctx, cancel := context.WithTimeout(c.ctx, 2*time.Second)
 	defer cancel()
 	err := s.reg.Store().View(ctx, func(tx store.ReadTx) error {
@@ -835,7 +794,8 @@ func (s *Server) readyz(w http.ResponseWriter, c *call) {
 		s.log.Warn("readiness check failed", "err", err)
 		s.writeError(w, c.r, http.StatusServiceUnavailable, &api.Error{Code: api.CodeUnavailable,
 			Error: "the database does not answer", Hint: "the server log has the database error"})
-		return
+		return nil
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	return nil
 }

@@ -146,7 +146,7 @@ func (s *Server) withMemoryKey(w http.ResponseWriter, c *call, h handlerFunc) {
 			s.idem.finish(key, e, http.StatusInternalServerError, nil, nil)
 		}
 	}()
-	h(rec, c)
+	s.serve(rec, c, h)
 	hdr := http.Header{}
 	for _, k := range []string{"Content-Type", "Location"} {
 		if v := w.Header().Values(k); len(v) > 0 {

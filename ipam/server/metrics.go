@@ -61,8 +61,9 @@ func (m *metrics) observe(route, method string, code int, d time.Duration) {
 func (m *metrics) allocated(pool string) { m.allocations.WithLabelValues(pool).Inc() }
 func (m *metrics) released(pool string)  { m.releases.WithLabelValues(pool).Inc() }
 
-func (s *Server) serveMetrics(w http.ResponseWriter, c *call) {
+func (s *Server) serveMetrics(w http.ResponseWriter, c *call) error {
 	s.metrics.handler.ServeHTTP(w, c.r)
+	return nil
 }
 
 // poolCollector reports each pool's usage at scrape time.

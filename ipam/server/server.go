@@ -175,7 +175,16 @@ type call struct {
 	key   string // Idempotency-Key
 }
 
-type handlerFunc func(w http.ResponseWriter, c *call)
+// handlerFunc answers a call. An error it returns, before it has written
+// anything, becomes the answer (see fail).
+type handlerFunc func(w http.ResponseWriter, c *call) error
+
+// serve runs h and answers with its error, if any.
+func (s *Server) serve(w http.ResponseWriter, c *call, h handlerFunc) {
+	if err := h(w, c); err != nil {
+		s.fail(w, c.r, err)
+	}
+}
 
 type route struct {
 	pattern string
@@ -351,7 +360,7 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request, rt route) {
 			return
 		}
 	}
-	rt.h(w, c)
+	s.serve(w, c, rt.h)
 }
 
 // acceptable reports whether a request's Content-Type suits a route:
