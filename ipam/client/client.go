@@ -247,52 +247,76 @@ func pathEsc(s string) string { return url.PathEscape(s) }
 
 // ---- the API
 
+// call sends rq and decodes the answer into a T.
+func call[T any](ctx context.Context, c *Client, rq request) (T, error) {
+	var out T
+	_, err := c.do(ctx, rq, &out)
+	return out, err
+}
+
+// get is a safe GET of path, with query parameters q (may be nil).
+func get(path string, q url.Values) request {
+	return request{method: "GET", path: path, query: q, safe: true}
+}
+
+// send is a mutation of path with a JSON body (may be nil); it is not
+// retried.
+func send(method, path string, body any) request {
+	return request{method: method, path: path, body: body}
+}
+
+// params are query parameters; empty and zero values are left out.
+type params url.Values
+
+func (p params) str(k, v string) params {
+	if v != "" {
+		url.Values(p).Set(k, v)
+	}
+	return p
+}
+
+func (p params) num(k string, n int64) params {
+	if n > 0 {
+		url.Values(p).Set(k, strconv.FormatInt(n, 10))
+	}
+	return p
+}
+
 // WhoAmI returns the caller's token name and scopes.
 func (c *Client) WhoAmI(ctx context.Context) (api.WhoAmI, error) {
-	var out api.WhoAmI
-	_, err := c.do(ctx, request{method: "GET", path: "/api/v1/whoami", safe: true}, &out)
-	return out, err
+	return call[api.WhoAmI](ctx, c, get("/api/v1/whoami", nil))
 }
 
 // Pools lists the pools with their usage.
 func (c *Client) Pools(ctx context.Context) ([]api.Pool, error) {
-	var out api.Pools
-	_, err := c.do(ctx, request{method: "GET", path: "/api/v1/pools", safe: true}, &out)
+	out, err := call[api.Pools](ctx, c, get("/api/v1/pools", nil))
 	return out.Pools, err
 }
 
 // Pool returns one pool with its usage.
 func (c *Client) Pool(ctx context.Context, name string) (api.Pool, error) {
-	var out api.Pool
-	_, err := c.do(ctx, request{method: "GET", path: "/api/v1/pools/" + pathEsc(name), safe: true}, &out)
-	return out, err
+	return call[api.Pool](ctx, c, get("/api/v1/pools/"+pathEsc(name), nil))
 }
 
 // CreatePool registers a pool.
 func (c *Client) CreatePool(ctx context.Context, req api.CreatePoolRequest) (ipam.Pool, error) {
-	var out ipam.Pool
-	_, err := c.do(ctx, request{method: "POST", path: "/api/v1/pools", body: req}, &out)
-	return out, err
+	return call[ipam.Pool](ctx, c, send("POST", "/api/v1/pools", req))
 }
 
 // UpdatePool changes a pool's purpose, tags or description.
 func (c *Client) UpdatePool(ctx context.Context, name string, req api.UpdatePoolRequest) (ipam.Pool, error) {
-	var out ipam.Pool
-	_, err := c.do(ctx, request{method: "PATCH", path: "/api/v1/pools/" + pathEsc(name), body: req}, &out)
-	return out, err
+	return call[ipam.Pool](ctx, c, send("PATCH", "/api/v1/pools/"+pathEsc(name), req))
 }
 
 // DeletePool removes a pool without live allocations or reservations.
 func (c *Client) DeletePool(ctx context.Context, name string) error {
-	_, err := c.do(ctx, request{method: "DELETE", path: "/api/v1/pools/" + pathEsc(name)}, nil)
+	_, err := c.do(ctx, send("DELETE", "/api/v1/pools/"+pathEsc(name), nil), nil)
 	return err
 }
 
 // PoolMap returns a pool laid out for drawing.
 func (c *Client) PoolMap(ctx context.Context, name string) (api.PoolMap, error) {
-	var out api.PoolMap
-	_, err := c.do(ctx, request{method: "GET", path: "/api/v1/pools/" + pathEsc(name) + "/map", safe: true}, &out)
-	return out, err
+	return call[api.PoolMap](ctx, c, get("/api/v1/pools/"+pathEsc(name)+"/map", nil))
 }
 
 // Allocate allocates in pool. key is the Idempotency-Key; when empty a
@@ -312,16 +336,12 @@ func (c *Client) Allocate(ctx context.Context, pool string, req api.AllocateRequ
 
 // Release releases allocation id of pool.
 func (c *Client) Release(ctx context.Context, pool string, id int64) (ipam.Allocation, error) {
-	var out ipam.Allocation
-	_, err := c.do(ctx, request{method: "DELETE", path: fmt.Sprintf("/api/v1/pools/%s/allocations/%d", pathEsc(pool), id)}, &out)
-	return out, err
+	return call[ipam.Allocation](ctx, c, send("DELETE", fmt.Sprintf("/api/v1/pools/%s/allocations/%d", pathEsc(pool), id), nil))
 }
 
 // Allocation returns allocation id, live or released.
 func (c *Client) Allocation(ctx context.Context, id int64) (ipam.Allocation, error) {
-	var out ipam.Allocation
-	_, err := c.do(ctx, request{method: "GET", path: fmt.Sprintf("/api/v1/allocations/%d", id), safe: true}, &out)
-	return out, err
+	return call[ipam.Allocation](ctx, c, get(fmt.Sprintf("/api/v1/allocations/%d", id), nil))
 }
 
 // AllocationQuery selects allocations; zero fields match everything.
@@ -339,33 +359,15 @@ type AllocationQuery struct {
 }
 
 func (q AllocationQuery) values() url.Values {
-	v := url.Values{}
-	set := func(k, s string) {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	set("pool", q.Pool)
-	set("owner", q.Owner)
-	set("cluster", q.Cluster)
-	set("purpose", q.Purpose)
-	set("state", q.State)
-	set("overlapping", q.Overlapping)
-	set("q", q.Q)
-	if q.After > 0 {
-		v.Set("after", strconv.FormatInt(q.After, 10))
-	}
-	if q.Limit > 0 {
-		v.Set("limit", strconv.Itoa(q.Limit))
-	}
-	return v
+	p := params{}.str("pool", q.Pool).str("owner", q.Owner).str("cluster", q.Cluster).str("purpose", q.Purpose).
+		str("state", q.State).str("overlapping", q.Overlapping).str("q", q.Q).
+		num("after", q.After).num("limit", int64(q.Limit))
+	return url.Values(p)
 }
 
 // Allocations returns one page of allocations.
 func (c *Client) Allocations(ctx context.Context, q AllocationQuery) (api.Allocations, error) {
-	var out api.Allocations
-	_, err := c.do(ctx, request{method: "GET", path: "/api/v1/allocations", query: q.values(), safe: true}, &out)
-	return out, err
+	return call[api.Allocations](ctx, c, get("/api/v1/allocations", q.values()))
 }
 
 // AllAllocations pages through every allocation q selects.
@@ -389,55 +391,37 @@ func (c *Client) AllAllocations(ctx context.Context, q AllocationQuery) ([]ipam.
 
 // Reserve reserves a range in pool.
 func (c *Client) Reserve(ctx context.Context, pool string, req api.ReserveRequest) (ipam.Reservation, error) {
-	var out ipam.Reservation
-	_, err := c.do(ctx, request{method: "POST", path: "/api/v1/pools/" + pathEsc(pool) + "/reservations", body: req}, &out)
-	return out, err
+	return call[ipam.Reservation](ctx, c, send("POST", "/api/v1/pools/"+pathEsc(pool)+"/reservations", req))
 }
 
 // ReleaseReservation releases reservation id of pool.
 func (c *Client) ReleaseReservation(ctx context.Context, pool string, id int64) (ipam.Reservation, error) {
-	var out ipam.Reservation
-	_, err := c.do(ctx, request{method: "DELETE", path: fmt.Sprintf("/api/v1/pools/%s/reservations/%d", pathEsc(pool), id)}, &out)
-	return out, err
+	return call[ipam.Reservation](ctx, c, send("DELETE", fmt.Sprintf("/api/v1/pools/%s/reservations/%d", pathEsc(pool), id), nil))
 }
 
 // Reservations returns one page of reservations of pool ("" for all)
 // in state ("" for live).
 func (c *Client) Reservations(ctx context.Context, pool, state string, after int64) (api.Reservations, error) {
-	v := url.Values{}
-	if pool != "" {
-		v.Set("pool", pool)
-	}
-	if state != "" {
-		v.Set("state", state)
-	}
-	if after > 0 {
-		v.Set("after", strconv.FormatInt(after, 10))
-	}
-	var out api.Reservations
-	_, err := c.do(ctx, request{method: "GET", path: "/api/v1/reservations", query: v, safe: true}, &out)
-	return out, err
+	q := params{}.str("pool", pool).str("state", state).num("after", after)
+	return call[api.Reservations](ctx, c, get("/api/v1/reservations", url.Values(q)))
 }
 
 // Avoid lists the ranges to avoid, built-in ones first.
 func (c *Client) Avoid(ctx context.Context) ([]ipam.Avoid, error) {
-	var out api.AvoidList
-	_, err := c.do(ctx, request{method: "GET", path: "/api/v1/avoid", safe: true}, &out)
+	out, err := call[api.AvoidList](ctx, c, get("/api/v1/avoid", nil))
 	return out.Avoid, err
 }
 
 // AddAvoid registers a range to avoid.
 func (c *Client) AddAvoid(ctx context.Context, req api.AvoidRequest) (ipam.Avoid, error) {
-	var out ipam.Avoid
-	_, err := c.do(ctx, request{method: "POST", path: "/api/v1/avoid", body: req}, &out)
-	return out, err
+	return call[ipam.Avoid](ctx, c, send("POST", "/api/v1/avoid", req))
 }
 
 // RemoveAvoid removes a registered range to avoid.
 func (c *Client) RemoveAvoid(ctx context.Context, p netip.Prefix) (ipam.Avoid, error) {
-	var out ipam.Avoid
-	_, err := c.do(ctx, request{method: "DELETE", path: "/api/v1/avoid", query: url.Values{"cidr": {p.String()}}}, &out)
-	return out, err
+	rq := send("DELETE", "/api/v1/avoid", nil)
+	rq.query = url.Values{"cidr": {p.String()}}
+	return call[ipam.Avoid](ctx, c, rq)
 }
 
 // Check lists what each range overlaps.
@@ -446,9 +430,7 @@ func (c *Client) Check(ctx context.Context, ps []netip.Prefix) (api.Check, error
 	for _, p := range ps {
 		v.Add("cidr", p.String())
 	}
-	var out api.Check
-	_, err := c.do(ctx, request{method: "GET", path: "/api/v1/check", query: v, safe: true}, &out)
-	return out, err
+	return call[api.Check](ctx, c, get("/api/v1/check", v))
 }
 
 // ImportOptions tune ImportDesign.
@@ -464,57 +446,38 @@ type ImportOptions struct {
 
 // ImportDesign registers the ranges of a design document (YAML or JSON).
 func (c *Client) ImportDesign(ctx context.Context, doc []byte, o ImportOptions) (api.Import, error) {
-	v := url.Values{}
+	q := params{}.str("external", o.External).str("outside", o.Outside).str("owner", o.Owner)
 	if o.DryRun {
-		v.Set("dryRun", "true")
+		q.str("dryRun", "true")
 	}
-	if o.External != "" {
-		v.Set("external", o.External)
-	}
-	if o.Outside != "" {
-		v.Set("outside", o.Outside)
-	}
-	if o.Owner != "" {
-		v.Set("owner", o.Owner)
-	}
-	var out api.Import
-	_, err := c.do(ctx, request{method: "POST", path: "/api/v1/designs", query: v, raw: doc, ctype: "application/yaml"}, &out)
-	return out, err
+	return call[api.Import](ctx, c, request{method: "POST", path: "/api/v1/designs", query: url.Values(q), raw: doc, ctype: "application/yaml"})
 }
 
 // Designs lists the imported designs.
 func (c *Client) Designs(ctx context.Context) ([]api.DesignSummary, error) {
-	var out api.Designs
-	_, err := c.do(ctx, request{method: "GET", path: "/api/v1/designs", safe: true}, &out)
+	out, err := call[api.Designs](ctx, c, get("/api/v1/designs", nil))
 	return out.Designs, err
 }
 
 // Design returns an imported design with its findings.
 func (c *Client) Design(ctx context.Context, name string) (api.Design, error) {
-	var out api.Design
-	_, err := c.do(ctx, request{method: "GET", path: "/api/v1/designs/" + pathEsc(name), safe: true}, &out)
-	return out, err
+	return call[api.Design](ctx, c, get("/api/v1/designs/"+pathEsc(name), nil))
 }
 
 // Tokens lists the API tokens.
 func (c *Client) Tokens(ctx context.Context) ([]store.Token, error) {
-	var out api.Tokens
-	_, err := c.do(ctx, request{method: "GET", path: "/api/v1/tokens", safe: true}, &out)
+	out, err := call[api.Tokens](ctx, c, get("/api/v1/tokens", nil))
 	return out.Tokens, err
 }
 
 // CreateToken creates a token and returns it with its secret.
 func (c *Client) CreateToken(ctx context.Context, name string, scopes []string) (api.NewToken, error) {
-	var out api.NewToken
-	_, err := c.do(ctx, request{method: "POST", path: "/api/v1/tokens", body: api.TokenRequest{Name: name, Scopes: scopes}}, &out)
-	return out, err
+	return call[api.NewToken](ctx, c, send("POST", "/api/v1/tokens", api.TokenRequest{Name: name, Scopes: scopes}))
 }
 
 // RevokeToken revokes token id.
 func (c *Client) RevokeToken(ctx context.Context, id int64) (store.Token, error) {
-	var out store.Token
-	_, err := c.do(ctx, request{method: "DELETE", path: fmt.Sprintf("/api/v1/tokens/%d", id)}, &out)
-	return out, err
+	return call[store.Token](ctx, c, send("DELETE", fmt.Sprintf("/api/v1/tokens/%d", id), nil))
 }
 
 // AuditQuery selects audit entries; zero fields match everything.
@@ -526,19 +489,7 @@ type AuditQuery struct {
 
 // Audit returns one page of the audit log, newest first.
 func (c *Client) Audit(ctx context.Context, q AuditQuery) (api.Audit, error) {
-	v := url.Values{}
-	for k, s := range map[string]string{"subject": q.Subject, "pool": q.Pool, "actor": q.Actor} {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	if q.Before > 0 {
-		v.Set("before", strconv.FormatInt(q.Before, 10))
-	}
-	if q.Limit > 0 {
-		v.Set("limit", strconv.Itoa(q.Limit))
-	}
-	var out api.Audit
-	_, err := c.do(ctx, request{method: "GET", path: "/api/v1/audit", query: v, safe: true}, &out)
-	return out, err
+	p := params{}.str("subject", q.Subject).str("pool", q.Pool).str("actor", q.Actor).
+		num("before", q.Before).num("limit", int64(q.Limit))
+	return call[api.Audit](ctx, c, get("/api/v1/audit", url.Values(p)))
 }
