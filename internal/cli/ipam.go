@@ -238,6 +238,36 @@ func ipamError(err error) error {
 		hint: "is the registry server running at that URL? start one with 'aksnet ipam serve'"}
 }
 
+// ipamDo runs f with a client for the registry of the flags and turns
+// its error into an exit-2 error with the server's message and hint.
+func ipamDo[T any](e *env, fl *ipamFlags, create bool, f func(*client.Client) (T, error)) (T, error) {
+	cl, done, err := e.ipamClient(fl, create)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer done()
+	v, err := f(cl)
+	return v, ipamError(err)
+}
+
+// table starts a table on standard output with the tab-separated column
+// names of header.
+func (e *env) table(header string) *tabwriter.Writer {
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, header)
+	return tw
+}
+
+// parseID parses the ID of an allocation or a token.
+func parseID(v, hint, msg string) (int64, error) {
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id < 1 {
+		return 0, usageError(hint, msg, v)
+	}
+	return id, nil
+}
+
 func (e *env) ipamOutput(fl *ipamFlags) (bool, error) {
 	switch fl.output {
 	case "text", "":
@@ -387,14 +417,9 @@ func (e *env) ipamPoolsCommand(fl *ipamFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cl, done, err := e.ipamClient(fl, false)
+			pools, err := ipamDo(e, fl, false, func(cl *client.Client) ([]api.Pool, error) { return cl.Pools(e.ctx) })
 			if err != nil {
 				return err
-			}
-			defer done()
-			pools, err := cl.Pools(e.ctx)
-			if err != nil {
-				return ipamError(err)
 			}
 			if asJSON {
 				return e.writeJSON(api.Pools{Pools: pools})
@@ -403,8 +428,7 @@ func (e *env) ipamPoolsCommand(fl *ipamFlags) *cobra.Command {
 				fmt.Fprintln(e.stdout, "no pools; create one with 'aksnet ipam pools create NAME CIDR --purpose vnet'")
 				return nil
 			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tCIDR\tPURPOSE\tUSED\tFREE\tLARGEST FREE\tALLOCATIONS")
+			tw := e.table("NAME\tCIDR\tPURPOSE\tUSED\tFREE\tLARGEST FREE\tALLOCATIONS")
 			for _, p := range pools {
 				u := p.Usage
 				largest := "-"
@@ -428,14 +452,11 @@ func (e *env) ipamPoolsCommand(fl *ipamFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cl, done, err := e.ipamClient(fl, true)
+			p, err := ipamDo(e, fl, true, func(cl *client.Client) (ipam.Pool, error) {
+				return cl.CreatePool(e.ctx, api.CreatePoolRequest{Name: args[0], CIDR: args[1], Purpose: ipam.Purpose(purpose), Tags: tm, Description: desc})
+			})
 			if err != nil {
 				return err
-			}
-			defer done()
-			p, err := cl.CreatePool(e.ctx, api.CreatePoolRequest{Name: args[0], CIDR: args[1], Purpose: ipam.Purpose(purpose), Tags: tm, Description: desc})
-			if err != nil {
-				return ipamError(err)
 			}
 			if fl.output == "json" {
 				return e.writeJSON(p)
@@ -453,13 +474,9 @@ func (e *env) ipamPoolsCommand(fl *ipamFlags) *cobra.Command {
 		Short: "Remove a pool without live allocations or reservations",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			cl, done, err := e.ipamClient(fl, false)
+			_, err := ipamDo(e, fl, false, func(cl *client.Client) (struct{}, error) { return struct{}{}, cl.DeletePool(e.ctx, args[0]) })
 			if err != nil {
 				return err
-			}
-			defer done()
-			if err := cl.DeletePool(e.ctx, args[0]); err != nil {
-				return ipamError(err)
 			}
 			fmt.Fprintf(e.stdout, "pool %s deleted\n", args[0])
 			return nil
@@ -544,14 +561,13 @@ the same range instead of a new one.`,
 			if err != nil {
 				return err
 			}
-			cl, done, err := e.ipamClient(fl, false)
+			var replayed bool
+			a, err := ipamDo(e, fl, false, func(cl *client.Client) (a api.Allocation, err error) {
+				a, replayed, err = cl.Allocate(e.ctx, args[0], req, af.key)
+				return a, err
+			})
 			if err != nil {
 				return err
-			}
-			defer done()
-			a, replayed, err := cl.Allocate(e.ctx, args[0], req, af.key)
-			if err != nil {
-				return ipamError(err)
 			}
 			if asJSON {
 				return e.writeJSON(a)
@@ -689,18 +705,13 @@ func (e *env) ipamReleaseCommand(fl *ipamFlags) *cobra.Command {
 		Example: `  aksnet ipam release vnets 12`,
 		Args:    cobra.ExactArgs(2),
 		RunE: func(_ *cobra.Command, args []string) error {
-			id, err := strconv.ParseInt(args[1], 10, 64)
-			if err != nil || id < 1 {
-				return usageError("give the allocation's ID, as 'aksnet ipam list' shows it", "%q is not an allocation ID", args[1])
-			}
-			cl, done, err := e.ipamClient(fl, false)
+			id, err := parseID(args[1], "give the allocation's ID, as 'aksnet ipam list' shows it", "%q is not an allocation ID")
 			if err != nil {
 				return err
 			}
-			defer done()
-			a, err := cl.Release(e.ctx, args[0], id)
+			a, err := ipamDo(e, fl, false, func(cl *client.Client) (ipam.Allocation, error) { return cl.Release(e.ctx, args[0], id) })
 			if err != nil {
-				return ipamError(err)
+				return err
 			}
 			if fl.output == "json" {
 				return e.writeJSON(a)
@@ -727,14 +738,9 @@ func (e *env) ipamListCommand(fl *ipamFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cl, done, err := e.ipamClient(fl, false)
+			as, err := ipamDo(e, fl, false, func(cl *client.Client) ([]ipam.Allocation, error) { return cl.AllAllocations(e.ctx, q) })
 			if err != nil {
 				return err
-			}
-			defer done()
-			as, err := cl.AllAllocations(e.ctx, q)
-			if err != nil {
-				return ipamError(err)
 			}
 			if asJSON {
 				if as == nil {
@@ -746,8 +752,7 @@ func (e *env) ipamListCommand(fl *ipamFlags) *cobra.Command {
 				fmt.Fprintln(e.stderr, "no allocations match")
 				return nil
 			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tPOOL\tCIDR\tOWNER\tCLUSTER\tPURPOSE\tSTATE\tCREATED")
+			tw := e.table("ID\tPOOL\tCIDR\tOWNER\tCLUSTER\tPURPOSE\tSTATE\tCREATED")
 			for _, a := range as {
 				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.ID, a.Pool, a.CIDR, a.Owner, dash(a.Cluster), dash(a.Purpose),
 					a.State, a.CreatedAt.UTC().Format(time.DateTime))
@@ -836,50 +841,21 @@ Exit codes: 0 no conflicts, 1 conflicts found, 2 usage or request error.`,
 			if len(items) > 256 {
 				return usageError("check at most 256 ranges at a time", "%d ranges to check", len(items))
 			}
-			cl, done, err := e.ipamClient(fl, false)
-			if err != nil {
-				return err
-			}
-			defer done()
 			ps := make([]netip.Prefix, len(items))
 			for i, it := range items {
 				ps[i] = it.p
 			}
-			res, err := cl.Check(e.ctx, ps)
+			res, err := ipamDo(e, fl, false, func(cl *client.Client) (api.Check, error) {
+				res, err := cl.Check(e.ctx, ps)
+				if err != nil {
+					return res, err
+				}
+				return res, e.dropOwnImport(cl, &res, designName)
+			})
 			if err != nil {
-				return ipamError(err)
+				return err
 			}
-			// Allocations an import of this very design made are not
-			// conflicts of the design.
-			total := 0
-			own := map[int64]bool{}
-			for i := range res.Results {
-				r := &res.Results[i]
-				self := false
-				for _, cf := range r.Conflicts {
-					if designName != "" && cf.Kind == ipam.ConflictAllocation && cf.CIDR == r.CIDR {
-						a, err := cl.Allocation(e.ctx, cf.ID)
-						if err != nil {
-							return ipamError(err)
-						}
-						if a.Tags["design"] == designName {
-							own[cf.ID], self = true, true
-						}
-					}
-				}
-				kept := r.Conflicts[:0]
-				for _, cf := range r.Conflicts {
-					// The range's own allocation, and the pool that holds
-					// it, are where the design is registered.
-					if own[cf.ID] && cf.Kind == ipam.ConflictAllocation || self && cf.Kind == ipam.ConflictPool {
-						continue
-					}
-					kept = append(kept, cf)
-				}
-				r.Conflicts = kept
-				total += len(kept)
-			}
-			res.Conflicts = total
+			total := res.Conflicts
 			if asJSON {
 				if err := e.writeJSON(res); err != nil {
 					return err
@@ -905,6 +881,42 @@ Exit codes: 0 no conflicts, 1 conflicts found, 2 usage or request error.`,
 	}
 	c.Flags().StringVar(&designPath, "design", "", "check every range of this design file")
 	return connFlags(c, fl)
+}
+
+// dropOwnImport leaves out of res the conflicts that are where an import
+// of the design designName registered the range itself, and recounts
+// the conflicts.
+func (e *env) dropOwnImport(cl *client.Client, res *api.Check, designName string) error {
+	total := 0
+	own := map[int64]bool{}
+	for i := range res.Results {
+		r := &res.Results[i]
+		self := false
+		for _, cf := range r.Conflicts {
+			if designName != "" && cf.Kind == ipam.ConflictAllocation && cf.CIDR == r.CIDR {
+				a, err := cl.Allocation(e.ctx, cf.ID)
+				if err != nil {
+					return err
+				}
+				if a.Tags["design"] == designName {
+					own[cf.ID], self = true, true
+				}
+			}
+		}
+		kept := r.Conflicts[:0]
+		for _, cf := range r.Conflicts {
+			// The range's own allocation, and the pool that holds
+			// it, are where the design is registered.
+			if own[cf.ID] && cf.Kind == ipam.ConflictAllocation || self && cf.Kind == ipam.ConflictPool {
+				continue
+			}
+			kept = append(kept, cf)
+		}
+		r.Conflicts = kept
+		total += len(kept)
+	}
+	res.Conflicts = total
+	return nil
 }
 
 // ---- import
@@ -938,20 +950,14 @@ range, and which ranges conflict with what.`,
 			if _, err := designfile.Load(args[0], data); err != nil {
 				return &exitError{code: ExitUsage, msg: err.Error()}
 			}
-			cl, done, err := e.ipamClient(fl, false)
+			res, err := ipamDo(e, fl, false, func(cl *client.Client) (api.Import, error) { return cl.ImportDesign(e.ctx, data, o) })
 			if err != nil {
 				return err
-			}
-			defer done()
-			res, err := cl.ImportDesign(e.ctx, data, o)
-			if err != nil {
-				return ipamError(err)
 			}
 			if asJSON {
 				return e.writeJSON(res)
 			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "LINE\tPATH\tCIDR\tPOOL\tSTATUS\tALLOCATION")
+			tw := e.table("LINE\tPATH\tCIDR\tPOOL\tSTATUS\tALLOCATION")
 			for _, r := range res.Ranges {
 				alloc := "-"
 				if r.Allocation != 0 {
@@ -1028,14 +1034,9 @@ database file: aksnet ipam token create --admin --name admin --db aksnet-ipam.db
 			if name == "" {
 				return usageError("name the token with --name, such as --name ci-team-a; the audit log shows it", "--name is required")
 			}
-			cl, done, err := e.ipamClient(fl, true)
+			tok, err := ipamDo(e, fl, true, func(cl *client.Client) (api.NewToken, error) { return cl.CreateToken(e.ctx, name, scopes) })
 			if err != nil {
 				return err
-			}
-			defer done()
-			tok, err := cl.CreateToken(e.ctx, name, scopes)
-			if err != nil {
-				return ipamError(err)
 			}
 			if fl.output == "json" {
 				return e.writeJSON(tok)
@@ -1054,20 +1055,14 @@ database file: aksnet ipam token create --admin --name admin --db aksnet-ipam.db
 		Short: "List tokens (never their secrets)",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			cl, done, err := e.ipamClient(fl, false)
+			ts, err := ipamDo(e, fl, false, func(cl *client.Client) ([]store.Token, error) { return cl.Tokens(e.ctx) })
 			if err != nil {
 				return err
-			}
-			defer done()
-			ts, err := cl.Tokens(e.ctx)
-			if err != nil {
-				return ipamError(err)
 			}
 			if fl.output == "json" {
 				return e.writeJSON(api.Tokens{Tokens: ts})
 			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tNAME\tSCOPES\tCREATED\tREVOKED")
+			tw := e.table("ID\tNAME\tSCOPES\tCREATED\tREVOKED")
 			for _, t := range ts {
 				revoked := "-"
 				if !t.RevokedAt.IsZero() {
@@ -1083,18 +1078,13 @@ database file: aksnet ipam token create --admin --name admin --db aksnet-ipam.db
 		Short: "Revoke a token",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			id, err := strconv.ParseInt(args[0], 10, 64)
-			if err != nil || id < 1 {
-				return usageError("give the token's ID, as 'aksnet ipam token list' shows it", "%q is not a token ID", args[0])
-			}
-			cl, done, err := e.ipamClient(fl, false)
+			id, err := parseID(args[0], "give the token's ID, as 'aksnet ipam token list' shows it", "%q is not a token ID")
 			if err != nil {
 				return err
 			}
-			defer done()
-			t, err := cl.RevokeToken(e.ctx, id)
+			t, err := ipamDo(e, fl, false, func(cl *client.Client) (store.Token, error) { return cl.RevokeToken(e.ctx, id) })
 			if err != nil {
-				return ipamError(err)
+				return err
 			}
 			fmt.Fprintf(e.stdout, "token %d %q revoked\n", t.ID, t.Name)
 			return nil
