@@ -163,6 +163,11 @@ func (e *env) openIPAMStore(ctx context.Context, d ipamDB, create bool, guard st
 // ipamClient returns a client for the server of the flags, or for the
 // API run in this process over the --db database. close releases it.
 func (e *env) ipamClient(fl *ipamFlags, create bool) (cl *client.Client, close func(), err error) {
+	// Refuse a bad -o before anything is asked of the registry, so that no
+	// change is made whose answer could not be printed.
+	if _, err := e.ipamOutput(fl); err != nil {
+		return nil, nil, err
+	}
 	url := fl.server
 	if url == "" {
 		url = e.getenv(ipamEnvURL)
