@@ -3,14 +3,12 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/aksnet/aksnet/importer/kubectl"
 	"github.com/aksnet/aksnet/importer/manifests"
 	"github.com/aksnet/aksnet/netpol"
 	"github.com/aksnet/aksnet/netpol/render"
@@ -61,57 +59,10 @@ func (e *env) loadNetpol(paths []string, in netpolInputs) (*netpol.Result, error
 	if len(paths) == 0 && in.kubeconfig == "" {
 		return nil, usageError("name manifest files or folders, - for standard input, or --kubeconfig PATH for a running cluster", "no input")
 	}
-	var objs []netpol.Object
-	if in.kubeconfig != "" {
-		client, host, err := kubectl.NewClient(in.kubeconfig, in.context)
-		if err != nil {
-			return nil, usageError("check the kubeconfig path and --context; for AKS: az aks get-credentials -g RESOURCE_GROUP -n CLUSTER", "%v", err)
-		}
-		live, err := manifests.Live(e.ctx, client, host, kubectl.DefaultPageSize)
-		if err != nil {
-			return nil, &exitError{code: ExitUsage, msg: err.Error()}
-		}
-		objs = append(objs, live...)
+	objs, _, err := e.readManifests(paths, in)
+	if err != nil {
+		return nil, err
 	}
-	var warns []manifests.Warning
-	var files []string
-	stdinUsed := false
-	for _, p := range paths {
-		if p != "-" {
-			fs, err := manifests.Files([]string{p})
-			if err != nil {
-				return nil, inputError(err)
-			}
-			files = append(files, fs...)
-			continue
-		}
-		if stdinUsed {
-			return nil, usageError("", "standard input (-) named twice")
-		}
-		stdinUsed = true
-		files = append(files, "-")
-	}
-	for _, f := range files {
-		var data []byte
-		var err error
-		name := f
-		if f == "-" {
-			name = "<stdin>"
-			data, err = io.ReadAll(e.stdin)
-		} else {
-			data, err = e.readFile(f)
-		}
-		if err != nil {
-			return nil, &exitError{code: ExitUsage, msg: fmt.Sprintf("%s: cannot read: %v", name, err)}
-		}
-		o, w, err := manifests.Decode(name, data)
-		if err != nil {
-			return nil, inputError(err)
-		}
-		objs = append(objs, o...)
-		warns = append(warns, w...)
-	}
-	e.printLoadWarnings(warns, in.verbose)
 	r, err := netpol.AnalyzeWith(objs, netpol.Options{IPv6: in.ipv6})
 	if err != nil {
 		return nil, inputError(err)
