@@ -53,8 +53,8 @@ Exit codes: 0 on success, 2 for usage or input errors (with file:line).`,
 	return c
 }
 
-// loadNetpol reads the inputs and analyses them. name labels the inputs in
-// messages when there are several sets (diff).
+// loadNetpol reads the inputs (files, folders, standard input and, with
+// --kubeconfig, a running cluster) and analyses them.
 func (e *env) loadNetpol(paths []string, in netpolInputs) (*netpol.Result, error) {
 	if len(paths) == 0 && in.kubeconfig == "" {
 		return nil, usageError("name manifest files or folders, - for standard input, or --kubeconfig PATH for a running cluster", "no input")
