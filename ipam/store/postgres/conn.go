@@ -41,12 +41,11 @@ func (c *conn) exec(ctx context.Context, sql string, args []any) (pgconn.Command
 	if p == "" {
 		return c.tx.Exec(ctx, sql, args...)
 	}
-	br := c.tx.SendBatch(ctx, batchOf(p, sql, args))
-	defer br.Close()
-	if _, err := br.Exec(); err != nil {
+	br, err := c.send(ctx, p, sql, args)
+	if err != nil {
 		return pgconn.CommandTag{}, err
 	}
-	c.done = true
+	defer br.Close()
 	return br.Exec()
 }
 
@@ -55,12 +54,10 @@ func (c *conn) QueryRow(ctx context.Context, sql string, args ...any) sqlstore.R
 	if p == "" {
 		return c.tx.QueryRow(ctx, sql, args...)
 	}
-	br := c.tx.SendBatch(ctx, batchOf(p, sql, args))
-	if _, err := br.Exec(); err != nil {
-		br.Close()
+	br, err := c.send(ctx, p, sql, args)
+	if err != nil {
 		return errRow{err}
 	}
-	c.done = true
 	return batchRow{br: br, row: br.QueryRow()}
 }
 
@@ -69,12 +66,10 @@ func (c *conn) Query(ctx context.Context, sql string, args ...any) (sqlstore.Row
 	if p == "" {
 		return c.tx.Query(ctx, sql, args...)
 	}
-	br := c.tx.SendBatch(ctx, batchOf(p, sql, args))
-	if _, err := br.Exec(); err != nil {
-		br.Close()
+	br, err := c.send(ctx, p, sql, args)
+	if err != nil {
 		return nil, err
 	}
-	c.done = true
 	rows, err := br.Query()
 	if err != nil {
 		br.Close()
@@ -83,11 +78,20 @@ func (c *conn) Query(ctx context.Context, sql string, args ...any) (sqlstore.Row
 	return &batchRows{Rows: rows, br: br}, nil
 }
 
-func batchOf(prefix, sql string, args []any) *pgx.Batch {
+// send sends prefix and the statement sql in one round trip and reads
+// the prefix's result. The caller reads the statement's and closes the
+// batch; after an error there is nothing to close.
+func (c *conn) send(ctx context.Context, prefix, sql string, args []any) (pgx.BatchResults, error) {
 	b := &pgx.Batch{}
 	b.Queue(prefix)
 	b.Queue(sql, args...)
-	return b
+	br := c.tx.SendBatch(ctx, b)
+	if _, err := br.Exec(); err != nil {
+		br.Close()
+		return nil, err
+	}
+	c.done = true
+	return br, nil
 }
 
 // errRow is a row whose query failed before it ran.
