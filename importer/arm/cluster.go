@@ -139,36 +139,11 @@ func (c *conv) network(cl *design.Cluster, np value) {
 	df := func(k string) string { return design.Field(net, k) }
 	c.record(net, np)
 	n := &cl.Network
-	if v, ok := c.get(np, "networkPlugin"); ok {
-		if x, ok := enum[design.NetworkPlugin](c, v, "networkPlugin", nil); ok {
-			n.Plugin = x
-			c.record(df("plugin"), v)
-		}
-	}
-	if v, ok := c.get(np, "networkPluginMode"); ok {
-		if x, ok := enum[design.PluginMode](c, v, "networkPluginMode", nil); ok {
-			n.PluginMode = x
-			c.record(df("pluginMode"), v)
-		}
-	}
-	if v, ok := c.get(np, "networkDataplane"); ok {
-		if x, ok := enum[design.Dataplane](c, v, "networkDataplane", nil); ok {
-			n.Dataplane = x
-			c.record(df("dataplane"), v)
-		}
-	}
-	if v, ok := c.get(np, "networkPolicy"); ok {
-		if x, ok := enum[design.PolicyEngine](c, v, "networkPolicy", nil); ok {
-			n.Policy = x
-			c.record(df("policy"), v)
-		}
-	}
-	if v, ok := c.get(np, "podIPAllocationMode"); ok {
-		if x, ok := enum[design.PodIPAllocationMode](c, v, "podIPAllocationMode", nil); ok {
-			n.PodIPAllocationMode = x
-			c.record(df("podIPAllocationMode"), v)
-		}
-	}
+	setEnum(c, np, "networkPlugin", df("plugin"), &n.Plugin)
+	setEnum(c, np, "networkPluginMode", df("pluginMode"), &n.PluginMode)
+	setEnum(c, np, "networkDataplane", df("dataplane"), &n.Dataplane)
+	setEnum(c, np, "networkPolicy", df("policy"), &n.Policy)
+	setEnum(c, np, "podIPAllocationMode", df("podIPAllocationMode"), &n.PodIPAllocationMode)
 	if fams, ok := c.get(np, "ipFamilies"); ok {
 		for _, it := range c.list(fams, "ipFamilies") {
 			if x, ok := enum[design.IPFamily](c, it, "ipFamilies", nil); ok {
@@ -297,18 +272,8 @@ func (c *conv) pool(cl *design.Cluster, dp, name string, obj, nameV, p value) (d
 		return design.NodePool{}, false
 	}
 	first := c.unknowns
-	if v, ok := c.get(p, "mode"); ok {
-		if x, ok := enum[design.PoolMode](c, v, "mode", nil); ok {
-			np.Mode = x
-			c.record(df("mode"), v)
-		}
-	}
-	if v, ok := c.get(p, "osType"); ok {
-		if x, ok := enum[design.OSType](c, v, "osType", nil); ok {
-			np.OS = x
-			c.record(df("os"), v)
-		}
-	}
+	setEnum(c, p, "mode", df("mode"), &np.Mode)
+	setEnum(c, p, "osType", df("os"), &np.OS)
 	if v, ok := c.get(p, "osSKU"); ok {
 		if x, ok := enum[design.OSSKU](c, v, "osSKU", osSKUAliases); ok {
 			np.OSSKU = x
@@ -456,4 +421,15 @@ func (c *conv) finishClusters() {
 		kept = append(kept, cl)
 	}
 	c.d.Spec.Clusters = kept
+}
+
+// setEnum reads obj's key as a value of the enum T into dst, recording
+// where it came from at designPath; a value T does not allow is a problem.
+func setEnum[T ~string](c *conv, obj value, key, designPath string, dst *T) {
+	if v, ok := c.get(obj, key); ok {
+		if x, ok := enum[T](c, v, key, nil); ok {
+			*dst = x
+			c.record(designPath, v)
+		}
+	}
 }
