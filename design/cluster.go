@@ -35,6 +35,10 @@ type ClusterNetwork struct {
 	PodCIDRs            []netip.Prefix      `json:"podCidrs,omitempty"`
 	ServiceCIDRs        []netip.Prefix      `json:"serviceCidrs,omitempty"`
 	DNSServiceIP        netip.Addr          `json:"dnsServiceIP,omitzero"`
+	// LocalDNS says the cluster's node pools run AKS LocalDNS, a DNS proxy
+	// on every node that pods reach at link-local addresses instead of the
+	// CoreDNS pods, so egress policies must allow it.
+	LocalDNS bool `json:"localDNS,omitempty"`
 }
 
 // Outbound is how the cluster's egress leaves Azure.

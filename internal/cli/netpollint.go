@@ -93,7 +93,7 @@ usage or input errors.`,
 	f.StringVar(&fl.cluster, "cluster", "", "the cluster of --cluster-design to lint against (needed when it has several)")
 	f.StringSliceVar(&fl.sensitive, "sensitive-namespace", nil, "namespace whose workloads must all be isolated (repeatable, or comma-separated)")
 	f.StringSliceVar(&fl.podCIDRs, "pod-cidr", nil, "address range pods take, when no design says (repeatable, or comma-separated)")
-	f.BoolVar(&fl.localDNS, "local-dns", false, "the cluster uses AKS LocalDNS: pods resolve through 169.254.10.11 (and 169.254.10.10) on their node")
+	f.BoolVar(&fl.localDNS, "local-dns", false, "the cluster uses AKS LocalDNS: pods resolve through 169.254.10.11 (and 169.254.10.10) on their node (a design says so with network.localDNS: true)")
 	f.BoolVar(&fl.listRules, "rules", false, "list the lint rules instead of linting")
 	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion(report.Formats()...))
 	_ = c.RegisterFlagCompletionFunc("fail-on", fixedCompletion("error", "warning", "info"))
@@ -216,7 +216,7 @@ func (e *env) lintCluster(fl netpolLintFlags) (lint.Cluster, error) {
 			cl.PodRanges = append(cl.PodRanges, p.Masked())
 		}
 	}
-	cl.LocalDNS = fl.localDNS
+	cl.LocalDNS = cl.LocalDNS || fl.localDNS
 	return cl, nil
 }
 

@@ -32,10 +32,10 @@ type Cluster struct {
 
 // FromDesign returns what design d says of its cluster c: the network
 // profile, the pod and node address ranges (resolving the pools' subnets
-// in d) and the sensitive namespaces of the cluster's requirements.
-// LocalDNS is left false: designs do not record it.
+// in d), whether it runs LocalDNS, and the sensitive namespaces of the
+// cluster's requirements.
 func FromDesign(d *design.Design, c *design.Cluster) Cluster {
-	out := Cluster{Name: c.Name, Design: c, SensitiveNamespaces: slices.Clone(c.Requirements.SensitiveNamespaces)}
+	out := Cluster{Name: c.Name, Design: c, LocalDNS: c.Network.LocalDNS, SensitiveNamespaces: slices.Clone(c.Requirements.SensitiveNamespaces)}
 	m := c.IPAM()
 	out.PodRanges = slices.Clone(c.PodCIDRs())
 	for i := range c.NodePools {
