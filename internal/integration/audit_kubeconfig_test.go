@@ -18,6 +18,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
@@ -176,6 +177,52 @@ func TestAuditKubeconfigAgainstKubeAPIServer(t *testing.T) {
 	rep, code = auditJSON(ctx, t, kubeconfig, design)
 	if code != cli.ExitOK || rep.Summary.Errors != 0 || rep.Summary.Warnings != 0 {
 		t.Errorf("after deleting %s: exit code %d, summary %+v, want 0 and no errors or warnings: %+v", wantName, code, rep.Summary, rep.Findings)
+	}
+
+	checkNetpolLive(ctx, t, cs, kubeconfig)
+}
+
+// checkNetpolLive runs aksnet netpol against the same API server: a
+// default-deny egress policy in shop that forgot DNS is reported by lint,
+// and list reads the cluster's workloads and policies.
+func checkNetpolLive(ctx context.Context, t *testing.T, cs kubernetes.Interface, kubeconfig string) {
+	t.Helper()
+	deny := &networkingv1.NetworkPolicy{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "default-deny-egress"},
+		Spec: networkingv1.NetworkPolicySpec{
+			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress},
+		},
+	}
+	if _, err := cs.NetworkingV1().NetworkPolicies("shop").Create(ctx, deny, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runAksnet(ctx, "netpol", "lint", "--kubeconfig", kubeconfig, "--color", "never")
+	if code != cli.ExitFindings || !strings.Contains(out, "dns-egress-blocked") || !strings.Contains(out, "shop/default-deny-egress") {
+		t.Errorf("netpol lint --kubeconfig: exit %d, want %d with dns-egress-blocked on shop/default-deny-egress:\n%s\n%s", code, cli.ExitFindings, out, stderr)
+	}
+	out, stderr, code = runAksnet(ctx, "netpol", "list", "--kubeconfig", kubeconfig, "-o", "json")
+	if code != cli.ExitOK {
+		t.Fatalf("netpol list --kubeconfig: exit %d:\n%s", code, stderr)
+	}
+	// Nothing in shop may open connections any more; CoreDNS in
+	// kube-system still may.
+	var conns []struct {
+		Src string `json:"src"`
+	}
+	if err := json.Unmarshal([]byte(out), &conns); err != nil {
+		t.Fatalf("netpol list -o json: %v\n%s", err, out)
+	}
+	var fromShop, fromKubeSystem int
+	for _, c := range conns {
+		switch {
+		case strings.HasPrefix(c.Src, "shop/"):
+			fromShop++
+		case strings.HasPrefix(c.Src, "kube-system/"):
+			fromKubeSystem++
+		}
+	}
+	if fromShop != 0 || fromKubeSystem == 0 {
+		t.Errorf("netpol list: %d connections from shop (want 0, egress is denied) and %d from kube-system (want some)", fromShop, fromKubeSystem)
 	}
 }
 
