@@ -110,6 +110,45 @@ type aksPool struct {
 		MaxSurge       string `yaml:"maxSurge"`
 		MaxUnavailable string `yaml:"maxUnavailable"`
 	} `yaml:"upgradeSettings"`
+	// az writes localDnsProfile; the REST API and ARM localDNSProfile.
+	LocalDnsProfile *aksLocalDNS `yaml:"localDnsProfile"`
+	LocalDNSProfile *aksLocalDNS `yaml:"localDNSProfile"`
+}
+
+// aksLocalDNS is a node pool's LocalDNS profile: mode is what was asked
+// (Required, Preferred, Disabled), state what AKS did (Enabled, Disabled).
+type aksLocalDNS struct {
+	Mode  string `yaml:"mode"`
+	State string `yaml:"state"`
+}
+
+// localDNS reports whether the pool's nodes run LocalDNS, and the key of
+// the profile. AKS's own state decides; without it, only mode Required
+// says LocalDNS runs (Preferred depends on checks AKS makes when it
+// applies the profile).
+func (p *aksPool) localDNS() (bool, string) {
+	prof, key := p.LocalDnsProfile, "localDnsProfile"
+	if prof == nil {
+		prof, key = p.LocalDNSProfile, "localDNSProfile"
+	}
+	if prof == nil {
+		return false, ""
+	}
+	if prof.State != "" {
+		return strings.EqualFold(prof.State, "Enabled"), key
+	}
+	return strings.EqualFold(prof.Mode, "Required"), key
+}
+
+// markLocalDNS sets the cluster's network.localDNS when the pool at src
+// runs LocalDNS.
+func (cv *aksConv) markLocalDNS(c *design.Cluster, src string, p *aksPool) {
+	on, key := p.localDNS()
+	if !on || c.Network.LocalDNS {
+		return
+	}
+	c.Network.LocalDNS = true
+	cv.record(design.Field(design.Field(c.Path, "network"), "localDNS"), design.Field(src, key))
 }
 
 // aksConv carries one conversion's document, design and problems.
@@ -362,6 +401,7 @@ func importCluster(doc *importer.Doc, base string, d *design.Design) []importer.
 	for i := range src.AgentPoolProfiles {
 		dp := design.Index(df("nodePools"), i)
 		c.NodePools = append(c.NodePools, cv.pool(dp, design.Index(pools, i), &src.AgentPoolProfiles[i]))
+		cv.markLocalDNS(&c, design.Index(pools, i), &src.AgentPoolProfiles[i])
 	}
 	cv.poolAllocationMode(&c, pools, src.AgentPoolProfiles)
 	cv.clusterVNet(&c)
@@ -703,6 +743,7 @@ func importAgentPools(doc *importer.Doc, base string, d *design.Design) []import
 		dp := design.Index(design.Field(c.Path, "nodePools"), j)
 		aksForget(d, dp)
 		np := cv.pool(dp, t.src, t.pool)
+		cv.markLocalDNS(c, t.src, t.pool)
 		if j == len(c.NodePools) {
 			c.NodePools = append(c.NodePools, np)
 		} else {

@@ -1,6 +1,7 @@
 package az
 
 import (
+	"bytes"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -490,5 +491,43 @@ func TestAKSImportUnknownEnums(t *testing.T) {
 	}
 	if probs[0].Line != 2 || probs[2].Line != 3 {
 		t.Errorf("lines: got %d and %d, want 2 and 3", probs[0].Line, probs[2].Line)
+	}
+}
+
+func TestAKSImportLocalDNS(t *testing.T) {
+	const file = "aks-overlay-cilium-private.json"
+	_, base := aksLoad(t, file)
+	tests := []struct {
+		profile string
+		want    bool
+	}{
+		{`null`, false},
+		{`{"mode": "Preferred", "state": "Enabled"}`, true},
+		{`{"mode": "Required", "state": "Disabled"}`, false},
+		{`{"mode": "Required"}`, true},
+		{`{"mode": "Preferred"}`, false},
+		{`{"mode": "Disabled", "state": "Disabled"}`, false},
+	}
+	for _, tt := range tests {
+		// The second pool of the fixture gets the profile, as az prints it.
+		data := []byte(strings.Replace(string(base), `"maxPods": 110,`, `"localDnsProfile": `+tt.profile+`, "maxPods": 110,`, 1))
+		if bytes.Equal(data, base) {
+			t.Fatal("fixture has no second pool to give a LocalDNS profile")
+		}
+		doc, err := importer.Parse(file, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := &design.Design{}
+		if probs := importCluster(doc, "", d); len(probs) > 0 {
+			t.Fatalf("%s: unexpected problems: %v", tt.profile, probs)
+		}
+		c := d.Spec.Clusters[0]
+		if c.Network.LocalDNS != tt.want {
+			t.Errorf("localDnsProfile %s: LocalDNS = %v, want %v", tt.profile, c.Network.LocalDNS, tt.want)
+		}
+		if tt.want {
+			aksCheckLocs(t, d, file, map[string]int{"spec.clusters[0].network.localDNS": aksLineOf(t, data, `"localDnsProfile"`, 1)})
+		}
 	}
 }
