@@ -649,3 +649,38 @@ func TestUnknownCascades(t *testing.T) {
 		t.Errorf("clusters: got %+v, want none", d.Spec.Clusters)
 	}
 }
+
+func TestImportLocalDNS(t *testing.T) {
+	const name = "aks-overlay.json"
+	file := filepath.Join("testdata", name)
+	base, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		mode string
+		want bool
+	}{{"Required", true}, {"Preferred", false}, {"Disabled", false}} {
+		data := strings.Replace(string(base), `"vmSize": "Standard_D8ds_v5",`, `"vmSize": "Standard_D8ds_v5", "localDNSProfile": {"mode": "`+tt.mode+`"},`, 1)
+		if data == string(base) {
+			t.Fatal("fixture has no second pool to give a LocalDNS profile")
+		}
+		doc, err := Parse(file, []byte(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, _, err := Import([]*importer.Doc{doc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := d.Spec.Clusters[0]
+		if c.Network.LocalDNS != tt.want {
+			t.Errorf("localDNSProfile mode %s: LocalDNS = %v, want %v", tt.mode, c.Network.LocalDNS, tt.want)
+		}
+		if tt.want {
+			if loc, want := d.Locate(design.Field(design.Field(c.Path, "network"), "localDNS")), lineOf(t, name, "", `"vmSize": "Standard_D8ds_v5"`); loc.Line != want {
+				t.Errorf("network.localDNS located at line %d, want %d", loc.Line, want)
+			}
+		}
+	}
+}

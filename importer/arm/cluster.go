@@ -284,6 +284,12 @@ func (c *conv) pool(cl *design.Cluster, dp, name string, obj, nameV, p value) (d
 		np.VMSize = s
 		c.record(df("vmSize"), v)
 	}
+	// A template can only ask for LocalDNS; mode Required is the one that
+	// is sure to run it (Preferred depends on checks AKS makes at deploy).
+	if mode, v, ok := c.strAt(p, "localDNSProfile.mode"); ok && strings.EqualFold(mode, "Required") && !cl.Network.LocalDNS {
+		cl.Network.LocalDNS = true
+		c.record(design.Field(design.Field(cl.Path, "network"), "localDNS"), v)
+	}
 	mark := c.unknowns
 	auto, _, _ := c.boolAt(p, "enableAutoScaling")
 	count, cv, hasCount := c.intAt(p, "count")
