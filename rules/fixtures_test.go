@@ -1,55 +1,30 @@
 package rules_test
 
 import (
-	"cmp"
-	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/aksnet/aksnet/designfile"
+	"github.com/aksnet/aksnet/internal/wantfixture"
 	"github.com/aksnet/aksnet/rules"
 )
 
-var wantComment = regexp.MustCompile(`#\s*want:\s*([a-z0-9][a-z0-9, -]*)`)
-
-type hit struct {
-	line int
-	rule string
-}
-
-func (h hit) String() string { return fmt.Sprintf("line %d: %s", h.line, h.rule) }
+type hit = wantfixture.Hit
 
 // wants reads the "# want: rule-a, rule-b" annotations of a fixture.
 func wants(t *testing.T, data []byte) []hit {
 	t.Helper()
-	var out []hit
-	for i, line := range strings.Split(string(data), "\n") {
-		m := wantComment.FindStringSubmatch(line)
-		if m == nil {
-			continue
-		}
-		for _, id := range strings.Split(m[1], ",") {
-			id = strings.TrimSpace(id)
-			if id == "" {
-				continue
-			}
-			if rules.Lookup(id) == nil {
-				t.Errorf("line %d: annotation names unknown rule %q", i+1, id)
-			}
-			out = append(out, hit{i + 1, id})
-		}
+	hits, unknown := wantfixture.Wants(data, func(id string) bool { return rules.Lookup(id) != nil })
+	for _, h := range unknown {
+		t.Errorf("line %d: annotation names unknown rule %q", h.Line, h.Rule)
 	}
-	return out
+	return hits
 }
 
-func sortHits(hs []hit) []hit {
-	slices.SortFunc(hs, func(a, b hit) int { return cmp.Or(cmp.Compare(a.line, b.line), cmp.Compare(a.rule, b.rule)) })
-	return slices.Compact(hs)
-}
+func sortHits(hs []hit) []hit { return slices.Compact(wantfixture.Sort(hs)) }
 
 // TestFixtures runs every rule over its fixtures in testdata/<rule-id>/ and
 // compares the findings with the fixtures' annotations, exactly.
@@ -94,8 +69,8 @@ func checkFixture(t *testing.T, r *rules.Rule, file string, fail bool) {
 	run := []string{r.ID}
 	ownWanted := false
 	for _, w := range want {
-		run = append(run, w.rule)
-		if w.rule == r.ID {
+		run = append(run, w.Rule)
+		if w.Rule == r.ID {
 			ownWanted = true
 		}
 	}
@@ -120,7 +95,7 @@ func checkFixture(t *testing.T, r *rules.Rule, file string, fail bool) {
 			if f.Subject == "" || f.Message == "" || f.Remediation == "" {
 				t.Errorf("%s: finding %s lacks subject, message or remediation: %+v", file, f.Rule, f)
 			}
-			got = append(got, hit{f.Location.Line, f.Rule})
+			got = append(got, hit{Line: f.Location.Line, Rule: f.Rule})
 		}
 	}
 	got, want = sortHits(got), sortHits(want)

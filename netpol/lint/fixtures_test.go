@@ -1,7 +1,6 @@
 package lint_test
 
 import (
-	"cmp"
 	"fmt"
 	"net/netip"
 	"os"
@@ -17,49 +16,28 @@ import (
 	"github.com/aksnet/aksnet/design"
 	"github.com/aksnet/aksnet/designfile"
 	"github.com/aksnet/aksnet/importer/manifests"
+	"github.com/aksnet/aksnet/internal/wantfixture"
 	"github.com/aksnet/aksnet/netpol"
 	"github.com/aksnet/aksnet/netpol/lint"
 )
 
 var (
-	wantComment = regexp.MustCompile(`#\s*want:\s*([a-z0-9][a-z0-9, -]*)`)
 	lintComment = regexp.MustCompile(`^#\s*lint:\s*(.*)$`)
 )
 
-type hit struct {
-	line int
-	rule string
-}
+type hit = wantfixture.Hit
 
-func (h hit) String() string { return fmt.Sprintf("line %d: %s", h.line, h.rule) }
-
-func sortHits(hs []hit) []hit {
-	slices.SortFunc(hs, func(a, b hit) int { return cmp.Or(cmp.Compare(a.line, b.line), cmp.Compare(a.rule, b.rule)) })
-	return hs
-}
+func sortHits(hs []hit) []hit { return wantfixture.Sort(hs) }
 
 // wants reads the "# want: rule-a, rule-b" annotations of a fixture. A rule
 // named twice on a line expects two findings there.
 func wants(t *testing.T, data []byte) []hit {
 	t.Helper()
-	var out []hit
-	for i, line := range strings.Split(string(data), "\n") {
-		m := wantComment.FindStringSubmatch(line)
-		if m == nil {
-			continue
-		}
-		for _, id := range strings.Split(m[1], ",") {
-			id = strings.TrimSpace(id)
-			if id == "" {
-				continue
-			}
-			if lint.Lookup(id) == nil {
-				t.Errorf("line %d: annotation names unknown rule %q", i+1, id)
-			}
-			out = append(out, hit{i + 1, id})
-		}
+	hits, unknown := wantfixture.Wants(data, func(id string) bool { return lint.Lookup(id) != nil })
+	for _, h := range unknown {
+		t.Errorf("line %d: annotation names unknown rule %q", h.Line, h.Rule)
 	}
-	return out
+	return hits
 }
 
 var (
@@ -147,7 +125,7 @@ func lintFile(t *testing.T, file string) ([]hit, []byte) {
 		if testing.Verbose() {
 			t.Logf("%s: %s %s: %s", f.Location, f.Severity, f.Rule, f.Message)
 		}
-		got = append(got, hit{f.Location.Line, f.Rule})
+		got = append(got, hit{Line: f.Location.Line, Rule: f.Rule})
 	}
 	return got, data
 }
@@ -175,7 +153,7 @@ func TestFixtures(t *testing.T) {
 				}
 				got, data := lintFile(t, f)
 				want := wants(t, data)
-				own := slices.ContainsFunc(want, func(h hit) bool { return h.rule == r.ID })
+				own := slices.ContainsFunc(want, func(h hit) bool { return h.Rule == r.ID })
 				if fail && !own {
 					t.Errorf("%s: a fail fixture must annotate at least one %s finding", f, r.ID)
 				}
