@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"net/netip"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -177,26 +178,10 @@ func (b *builder) sort(objs []Object) {
 		case *networkingv1.NetworkPolicy:
 			m, kind = t, "NetworkPolicy"
 			b.npols = append(b.npols, o)
-		case *appsv1.Deployment:
-			m, kind = t, "Deployment"
-			b.wls = append(b.wls, o)
-		case *appsv1.StatefulSet:
-			m, kind = t, "StatefulSet"
-			b.wls = append(b.wls, o)
-		case *appsv1.DaemonSet:
-			m, kind = t, "DaemonSet"
-			b.wls = append(b.wls, o)
-		case *appsv1.ReplicaSet:
-			m, kind = t, "ReplicaSet"
-			b.wls = append(b.wls, o)
-		case *corev1.ReplicationController:
-			m, kind = t, "ReplicationController"
-			b.wls = append(b.wls, o)
-		case *batchv1.Job:
-			m, kind = t, "Job"
-			b.wls = append(b.wls, o)
-		case *batchv1.CronJob:
-			m, kind = t, "CronJob"
+		case *appsv1.Deployment, *appsv1.StatefulSet, *appsv1.DaemonSet, *appsv1.ReplicaSet,
+			*corev1.ReplicationController, *batchv1.Job, *batchv1.CronJob:
+			// The kind is the Go type's name: Deployment, StatefulSet, ...
+			m, kind = t.(metav1.Object), reflect.TypeOf(t).Elem().Name()
 			b.wls = append(b.wls, o)
 		case nil:
 			b.errorf(o.Source, "", "no object")
