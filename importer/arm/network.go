@@ -220,22 +220,7 @@ func (c *conv) routeTable(r resource) {
 		rt.DisableBGPPropagation = b
 		c.record(design.Field(dp, "disableBgpRoutePropagation"), v)
 	}
-	if routes, ok := c.get(props, "routes"); ok {
-		for _, it := range c.list(routes, "routes") {
-			if !c.object(it, "routes") {
-				continue
-			}
-			name, nv, ok := c.strAt(it, "name")
-			if !ok {
-				if !c.has(it, "name") {
-					c.problem(it, `add "name"`, "route has no name")
-				}
-				continue
-			}
-			rp, _ := c.get(it, "properties")
-			c.addRoute(rt, name, it, nv, rp)
-		}
-	}
+	c.eachNamed(props, "routes", "route", func(name string, it, nv, rp value) { c.addRoute(rt, name, it, nv, rp) })
 }
 
 // addRoute converts a route; a route whose prefix or next hop is unknown
@@ -378,21 +363,30 @@ func (c *conv) nsg(r resource) {
 	if !ok {
 		return
 	}
-	if rules, ok := c.get(props, "securityRules"); ok {
-		for _, it := range c.list(rules, "securityRules") {
-			if !c.object(it, "securityRules") {
-				continue
-			}
-			name, nv, ok := c.strAt(it, "name")
-			if !ok {
-				if !c.has(it, "name") {
-					c.problem(it, `add "name"`, "security rule has no name")
-				}
-				continue
-			}
-			rp, _ := c.get(it, "properties")
-			c.addSecurityRule(n, name, it, nv, rp)
+	c.eachNamed(props, "securityRules", "security rule", func(name string, it, nv, rp value) { c.addSecurityRule(n, name, it, nv, rp) })
+}
+
+// eachNamed calls fn for every object of the inline list props.key (routes
+// of a route table, rules of an NSG) with its name, the object, the name's
+// value and its properties; an element without a name is a problem.
+func (c *conv) eachNamed(props value, key, what string, fn func(name string, it, nv, rp value)) {
+	list, ok := c.get(props, key)
+	if !ok {
+		return
+	}
+	for _, it := range c.list(list, key) {
+		if !c.object(it, key) {
+			continue
 		}
+		name, nv, ok := c.strAt(it, "name")
+		if !ok {
+			if !c.has(it, "name") {
+				c.problem(it, `add "name"`, "%s has no name", what)
+			}
+			continue
+		}
+		rp, _ := c.get(it, "properties")
+		fn(name, it, nv, rp)
 	}
 }
 
