@@ -386,37 +386,31 @@ func (s *Space) Reserve(req ReserveRequest, at time.Time) (Reservation, error) {
 // not check overlaps: a comes from a decision of this Space or from
 // storage.
 func (s *Space) Add(a Allocation) error {
-	if a.State != StateLive {
-		return fmt.Errorf("ipam: allocation %d is %s, not live", a.ID, a.State)
-	}
-	if err := s.fits("allocation", a.ID, a.Pool, a.CIDR); err != nil {
-		return err
-	}
-	if _, dup := s.allocs[a.ID]; dup {
-		return fmt.Errorf("ipam: allocation %d is already in pool %s", a.ID, s.pool.Name)
-	}
-	s.allocs[a.ID] = a
-	b := newBlock(a.CIDR, kindAllocation, a.ID)
-	s.insert(b)
-	s.addRun(b)
-	return nil
+	return addLive(s, s.allocs, a, "allocation", kindAllocation, a.ID, a.Pool, a.CIDR, a.State)
 }
 
 // AddReservation records a stored reservation in s, like [Space.Add].
 func (s *Space) AddReservation(r Reservation) error {
-	if r.State != StateLive {
-		return fmt.Errorf("ipam: reservation %d is %s, not live", r.ID, r.State)
+	return addLive(s, s.res, r, "reservation", kindReservation, r.ID, r.Pool, r.CIDR, r.State)
+}
+
+// addLive records v, a stored allocation or reservation with the given ID,
+// pool, CIDR and state, in m and in s's blocks, after checking that it is
+// live, inside the pool and not already present.
+func addLive[T any](s *Space, m map[int64]T, v T, what string, kind blockKind, id int64, pool string, cidr netip.Prefix, state State) error {
+	if state != StateLive {
+		return fmt.Errorf("ipam: %s %d is %s, not live", what, id, state)
 	}
-	if err := s.fits("reservation", r.ID, r.Pool, r.CIDR); err != nil {
+	if err := s.fits(what, id, pool, cidr); err != nil {
 		return err
 	}
-	if _, dup := s.res[r.ID]; dup {
-		return fmt.Errorf("ipam: reservation %d is already in pool %s", r.ID, s.pool.Name)
+	if _, dup := m[id]; dup {
+		return fmt.Errorf("ipam: %s %d is already in pool %s", what, id, s.pool.Name)
 	}
-	s.res[r.ID] = r
-	b := newBlock(r.CIDR, kindReservation, r.ID)
-	s.insert(b)
-	s.addRun(b)
+	m[id] = v
+	blk := newBlock(cidr, kind, id)
+	s.insert(blk)
+	s.addRun(blk)
 	return nil
 }
 
