@@ -1,11 +1,9 @@
 package rules_test
 
 import (
-	"net/url"
-	"strings"
 	"testing"
 
-	"github.com/aksnet/aksnet/finding"
+	"github.com/aksnet/aksnet/internal/wantfixture"
 	"github.com/aksnet/aksnet/rules"
 )
 
@@ -47,29 +45,7 @@ func TestRegistryWellFormed(t *testing.T) {
 		if i > 0 && all[i-1].ID >= r.ID {
 			t.Errorf("registry not sorted: %q before %q", all[i-1].ID, r.ID)
 		}
-		if strings.TrimSpace(r.Title) == "" || strings.HasSuffix(r.Title, ".") {
-			t.Errorf("rule %s: title must be a non-empty phrase without a final period: %q", r.ID, r.Title)
-		}
-		if len(r.Doc) < 80 {
-			t.Errorf("rule %s: doc is too short to explain why it matters (%d chars)", r.ID, len(r.Doc))
-		}
-		if !strings.HasSuffix(strings.TrimSpace(r.Remediation), ".") {
-			t.Errorf("rule %s: remediation must end with a period: %q", r.ID, r.Remediation)
-		}
-		if r.Severity < finding.Info || r.Severity > finding.Error {
-			t.Errorf("rule %s: invalid severity %d", r.ID, r.Severity)
-		}
-		if r.Check == nil {
-			t.Errorf("rule %s: no Check", r.ID)
-		}
-		if len(r.Sources) == 0 {
-			t.Errorf("rule %s: no sources", r.ID)
-		}
-		for _, s := range r.Sources {
-			u, err := url.Parse(s)
-			if err != nil || u.Scheme != "https" || u.Host == "" {
-				t.Errorf("rule %s: source %q is not an https URL", r.ID, s)
-			}
-		}
+		wantfixture.CheckMeta(t, wantfixture.Meta{ID: r.ID, Title: r.Title, Doc: r.Doc, Remediation: r.Remediation,
+			Severity: r.Severity, Sources: r.Sources, HasCheck: r.Check != nil})
 	}
 }

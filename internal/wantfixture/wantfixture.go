@@ -1,6 +1,8 @@
-// Package wantfixture reads the expectations written into rule fixtures:
-// a comment "# want: rule-a, rule-b" on a line says that the rules report
-// findings located on that line, and nothing else reports there.
+// Package wantfixture holds what the rule registries test alike: the
+// expectations written into rule fixtures, and the checks on each rule's
+// documentation. In a fixture, a comment "# want: rule-a, rule-b" on a line
+// says that those rules report findings located on that line, and nothing
+// else reports there.
 package wantfixture
 
 import (

@@ -17,3 +17,30 @@ func TestWants(t *testing.T) {
 		t.Errorf("unknown = %v, want [line 4: typo-rule]", unknown)
 	}
 }
+
+// recorder counts the errors CheckMeta reports instead of failing.
+type recorder struct {
+	testing.TB
+	errors int
+}
+
+func (r *recorder) Helper()               {}
+func (r *recorder) Errorf(string, ...any) { r.errors++ }
+
+func TestCheckMeta(t *testing.T) {
+	good := Meta{ID: "r", Title: "A phrase", Remediation: "Do this.", Severity: 3, HasCheck: true,
+		Doc:     "A paragraph long enough to explain why the problem matters to the people who run the cluster.",
+		Sources: []string{"https://learn.microsoft.com/azure/aks/"}}
+	rec := &recorder{TB: t}
+	CheckMeta(rec, good)
+	if rec.errors != 0 {
+		t.Errorf("a complete entry got %d errors", rec.errors)
+	}
+	bad := Meta{ID: "r", Title: "Ends.", Doc: "short", Remediation: "no period", Severity: 9,
+		Sources: []string{"http://example.com"}}
+	rec = &recorder{TB: t}
+	CheckMeta(rec, bad)
+	if rec.errors != 6 {
+		t.Errorf("an entry wrong in six ways got %d errors, want 6", rec.errors)
+	}
+}

@@ -1,11 +1,10 @@
 package lint_test
 
 import (
-	"net/url"
 	"strings"
 	"testing"
 
-	"github.com/aksnet/aksnet/finding"
+	"github.com/aksnet/aksnet/internal/wantfixture"
 	"github.com/aksnet/aksnet/netpol/lint"
 	"github.com/aksnet/aksnet/rules"
 )
@@ -56,29 +55,7 @@ func TestRegistryWellFormed(t *testing.T) {
 		if engine != r.NeedsCluster {
 			t.Errorf("rule %s: the network-policy-not-enforced-* rules, and only they, need the cluster (NeedsCluster is %v)", r.ID, r.NeedsCluster)
 		}
-		if strings.TrimSpace(r.Title) == "" || strings.HasSuffix(r.Title, ".") {
-			t.Errorf("rule %s: title must be a non-empty phrase without a final period: %q", r.ID, r.Title)
-		}
-		if len(r.Doc) < 80 {
-			t.Errorf("rule %s: doc is too short to explain why it matters (%d chars)", r.ID, len(r.Doc))
-		}
-		if !strings.HasSuffix(strings.TrimSpace(r.Remediation), ".") {
-			t.Errorf("rule %s: remediation must end with a period: %q", r.ID, r.Remediation)
-		}
-		if r.Severity < finding.Info || r.Severity > finding.Error {
-			t.Errorf("rule %s: invalid severity %d", r.ID, r.Severity)
-		}
-		if r.Check == nil {
-			t.Errorf("rule %s: no Check", r.ID)
-		}
-		if len(r.Sources) == 0 {
-			t.Errorf("rule %s: no sources", r.ID)
-		}
-		for _, s := range r.Sources {
-			u, err := url.Parse(s)
-			if err != nil || u.Scheme != "https" || u.Host == "" {
-				t.Errorf("rule %s: source %q is not an https URL", r.ID, s)
-			}
-		}
+		wantfixture.CheckMeta(t, wantfixture.Meta{ID: r.ID, Title: r.Title, Doc: r.Doc, Remediation: r.Remediation,
+			Severity: r.Severity, Sources: r.Sources, HasCheck: r.Check != nil})
 	}
 }
